@@ -1,0 +1,193 @@
+package dev.lockstep.bench.cli;
+
+import dev.lockstep.bench.engine.Campaign;
+import dev.lockstep.bench.engine.CampaignSettings;
+import dev.lockstep.bench.engine.KnownDivergences;
+import dev.lockstep.bench.engine.Reproducer;
+import dev.lockstep.bench.target.Target;
+import dev.lockstep.bench.target.TargetFailure;
+import dev.lockstep.bench.target.AgentBuild;
+import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.vmsa.Granule;
+import dev.lockstep.reports.CampaignSummary;
+import dev.lockstep.reports.Finding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `lockstep fuzz`: a differential campaign of the model against a target. */
+@Command(name = "fuzz", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Run a differential campaign: generated map/unmap/iova_to_phys sequences go to the real driver",
+            "and to the model; the scoreboard compares return values (depth 1), the driver's answers (2),",
+            "and the meaning of the tables the driver built, walked by the architecture's walker (3), and",
+            "watches health (5: WARN, leaks, crashes, hangs). Findings are minimised and saved as they happen.",
+            "",
+            "Example:  lockstep fuzz --format arm64-lpae-s1 --granule 16k --ops 20000 --seed 1 --out /tmp/x"},
+        footer = {"", "Results: OUT/summary.json (docs/summary-schema.md), OUT/findings/ID/{reproducer.lst,detail.txt},",
+            "OUT/allure-results (allure generate OUT/allure-results), OUT/agent.log."})
+final class FuzzCommand implements Callable<Integer> {
+    @Mixin
+    TargetOptions targetOptions;
+
+    @Option(names = "--format", defaultValue = "arm64-lpae-s1", paramLabel = "FMT",
+            description = "Page-table format (default ${DEFAULT-VALUE}); see `lockstep formats`.")
+    String format;
+
+    @Option(names = "--granule", defaultValue = "4k", paramLabel = "4k|16k|64k", description = "Translation granule (default ${DEFAULT-VALUE}).")
+    String granule;
+
+    @Option(names = "--ias", paramLabel = "BITS", description = "Input address size in bits (default: the format's largest).")
+    Integer ias;
+
+    @Option(names = "--oas", paramLabel = "BITS", description = "Output address size in bits (default: the format's largest).")
+    Integer oas;
+
+    @Option(names = "--duration", converter = Durations.class, paramLabel = "TIME",
+            description = "Stop after this long, e.g. 60s, 10m, 2h (default 60s when --ops is not given).")
+    Long durationMillis;
+
+    @Option(names = "--ops", paramLabel = "N", description = "Stop after N operations.")
+    Long maxOps;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed; the same seed gives the same stimulus (default: time-based, printed).")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default out/FORMAT-GRANULE-TIME). Must be new or empty.")
+    Path out;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Operations per frame on the link (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--misuse-rate", defaultValue = "0.01", paramLabel = "P",
+            description = "Share of calls that break the caller's side of the contract (misaligned, out of range; default ${DEFAULT-VALUE}).")
+    double misuseRate;
+
+    @Option(names = "--model-option", paramLabel = "NAME=VALUE",
+            description = "Set a model policy option (docs/model.md), e.g. noAccessMap=REJECT. Repeatable.")
+    List<String> modelOptions = new ArrayList<>();
+
+    @Option(names = "--known", paramLabel = "FILE", description = "Known-divergences file (default known-divergences.ini in the checkout).")
+    Path knownFile;
+
+    @Option(names = "--shrink-attempts", defaultValue = "400", paramLabel = "N", description = "Re-runs allowed to minimise one finding (default ${DEFAULT-VALUE}).")
+    int shrinkAttempts;
+
+    @Option(names = "--shrink-time", defaultValue = "60s", converter = Durations.class, paramLabel = "TIME",
+            description = "Time allowed to minimise one finding (default ${DEFAULT-VALUE}).")
+    long shrinkMillis;
+
+    @Option(names = "--fail-on-findings", description = "Exit 1 when the campaign found anything not in the known-divergences file.")
+    boolean failOnFindings;
+
+    @Override
+    public Integer call() throws UsageError {
+        PgtableFormat fmt = PgtableFormat.byName(format).orElseThrow(() -> new UsageError("unknown format '" + format + "'; known: "
+                + java.util.Arrays.stream(PgtableFormat.values()).map(PgtableFormat::cliName).collect(Collectors.joining(", "))));
+        if (!fmt.modelled()) {
+            throw new UsageError("format " + fmt.cliName() + " is listed but its contract is not modelled yet; modelled: "
+                    + java.util.Arrays.stream(PgtableFormat.values()).filter(PgtableFormat::modelled).map(PgtableFormat::cliName)
+                    .collect(Collectors.joining(", ")));
+        }
+        Granule g;
+        try {
+            g = Reproducer.granule(granule);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--granule " + granule + ": use 4k, 16k or 64k");
+        }
+        PgtableConfig cfg;
+        try {
+            cfg = new PgtableConfig(fmt, g, ias != null ? ias : fmt.maxIas(), oas != null ? oas : fmt.maxOas(), 0, true);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage() + " (see lockstep formats)");
+        }
+        ContractOptions options = ContractOptions.defaults();
+        for (String o : modelOptions) {
+            try {
+                options = options.with(o);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
+        }
+        if (batch < 1 || batch > 4096) {
+            throw new UsageError("--batch " + batch + ": use 1 to 4096");
+        }
+        if (maxOps != null && maxOps <= 0) {
+            throw new UsageError("--ops " + maxOps + ": give a positive number of operations");
+        }
+        long seconds = durationMillis != null ? Math.max(1, durationMillis / 1000) : (maxOps == null ? 60 : 0);
+        long theSeed = seed != null ? seed : System.currentTimeMillis();
+        Path dir = out != null ? out : Path.of("out", fmt.cliName() + "-" + g.label() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        checkFresh(dir);
+        KnownDivergences known = loadKnown();
+        String command = "lockstep fuzz --target " + targetOptions.target + " --format " + fmt.cliName() + " --granule " + g.label()
+                + " --ias " + cfg.ias() + " --oas " + cfg.oas() + " --seed " + theSeed
+                + (maxOps != null ? " --ops " + maxOps : "") + (seconds > 0 ? " --duration " + seconds + "s" : "")
+                + " --batch " + batch + (targetOptions.kernelSrc != null ? " --kernel-src " + targetOptions.kernelSrc : "");
+        System.err.println("lockstep: " + command + "  -> " + dir);
+        CampaignSettings settings = new CampaignSettings(cfg, options, theSeed, maxOps == null ? 0 : maxOps, seconds, batch,
+                misuseRate, shrinkAttempts, shrinkMillis, dir, command);
+        try (Target target = targetOptions.open(dir)) {
+            System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
+                    + ": " + target.info().driverVersion());
+            CampaignSummary summary = new Campaign(target, settings, known, System.err).run();
+            print(summary, dir);
+            long unknown = summary.findings().stream().filter(f -> !f.known()).count();
+            return failOnFindings && unknown > 0 ? 1 : 0;
+        } catch (TargetFailure e) {
+            System.err.println("lockstep: the campaign stopped: " + e.getMessage() + "; results so far are in " + dir);
+            return 2;
+        } catch (IOException e) {
+            System.err.println("lockstep: cannot write results to " + dir + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static void checkFresh(Path dir) throws UsageError {
+        if (Files.exists(dir.resolve("summary.json"))) {
+            throw new UsageError("--out " + dir + " already holds a campaign (summary.json); choose a new directory so nothing is overwritten");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageError("--out " + dir + " is a file; choose a directory");
+        }
+    }
+
+    private KnownDivergences loadKnown() throws UsageError {
+        Path file = knownFile != null ? knownFile : AgentBuild.root().resolve("known-divergences.ini");
+        if (!Files.isRegularFile(file)) {
+            if (knownFile != null) {
+                throw new UsageError("--known " + knownFile + ": no such file");
+            }
+            return KnownDivergences.none();
+        }
+        try {
+            return KnownDivergences.load(file);
+        } catch (KnownDivergences.KnownDivergencesException e) {
+            throw new UsageError(e.getMessage());
+        } catch (IOException e) {
+            throw new UsageError("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void print(CampaignSummary s, Path dir) {
+        System.out.printf("%d operations in %.1f s: %.0f ops/s; coverage %d/%d bins; %d findings (%d known)%n",
+                s.operations(), s.elapsedSeconds(), s.opsPerSecond(), s.coverage().getOrDefault("bins_hit", 0L),
+                s.coverage().getOrDefault("bins_total", 0L), s.findings().size(), s.findings().stream().filter(Finding::known).count());
+        for (Finding f : s.findings()) {
+            System.out.printf("  [depth %d%s] %s  (x%d)%n      %s%n", f.depth(), f.known() ? ", known" : "", f.title(), f.count(), f.replayCommand());
+        }
+        System.out.println("summary: " + dir.resolve("summary.json"));
+    }
+}

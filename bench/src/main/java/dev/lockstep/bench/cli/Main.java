@@ -1,0 +1,47 @@
+package dev.lockstep.bench.cli;
+
+import dev.lockstep.bench.engine.Campaign;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `lockstep` command line. Every bad input ends as one line on stderr and exit code 2. */
+@Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep " + Campaign.VERSION,
+        description = {
+            "Differential fuzzer: a reference model of Linux io-pgtable, written from the ARM architecture,",
+            "against the real driver code behind a serial link. Every disagreement is a finding with a",
+            "minimised reproducer and a replay command.",
+            "",
+            "Start with:  lockstep fuzz --format arm64-lpae-s1 --granule 4k --duration 60s",
+            "Then:        lockstep replay OUT/findings/ID/reproducer.lst",
+            ""},
+        subcommands = {FuzzCommand.class, ReplayCommand.class, FormatsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 done, 1 findings (fuzz --fail-on-findings) or still reproduces (replay), 2 bad input or setup."})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof UsageError) {
+                System.err.println("lockstep: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        cl.setParameterExceptionHandler((ex, argv) -> {
+            String msg = ex.getMessage();
+            System.err.println("lockstep: " + (msg == null ? "bad arguments" : msg.replace('\n', ' '))
+                    + " (see: lockstep " + ex.getCommandLine().getCommandName() + " --help)");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}

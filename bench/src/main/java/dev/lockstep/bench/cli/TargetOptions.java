@@ -1,0 +1,73 @@
+package dev.lockstep.bench.cli;
+
+import dev.lockstep.bench.target.AgentBuild;
+import dev.lockstep.bench.target.AgentProcess;
+import dev.lockstep.bench.target.AgentTarget;
+import dev.lockstep.bench.target.HostAgentProcess;
+import dev.lockstep.bench.target.PortAgentProcess;
+import dev.lockstep.bench.target.Target;
+import dev.lockstep.bench.target.TargetSetupException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options every command that talks to a target shares: which target, which driver, which link. */
+final class TargetOptions {
+    @Option(names = "--target", defaultValue = "host", paramLabel = "KIND",
+            description = "Driver under test: host (the real kernel sources in a local agent, default). "
+                    + "qemu, m1n1 and device are planned.")
+    String target;
+
+    @Option(names = "--kernel-src", paramLabel = "DIR",
+            description = "Build the host agent from this kernel tree (e.g. your patched tree) instead of Debian's linux-source-6.1.")
+    Path kernelSrc;
+
+    @Option(names = "--port", paramLabel = "DEV",
+            description = "Talk to an agent already running on this serial device (a board's /dev/ttyACM0, a pty) instead of starting one.")
+    String port;
+
+    @Option(names = "--baud", defaultValue = "115200", description = "Baud rate for --port (default ${DEFAULT-VALUE}).")
+    int baud;
+
+    @Option(names = "--link", defaultValue = "pty", paramLabel = "pty|stdio",
+            description = "How the bench reaches the host agent: pty (a pseudo-terminal opened as a serial port, default) or stdio.")
+    String link;
+
+    @Option(names = "--watchdog", defaultValue = "10s", converter = Durations.class, paramLabel = "TIME",
+            description = "How long the target may take over one request before it counts as hung (default ${DEFAULT-VALUE}).")
+    long watchdogMillis;
+
+    @Option(names = "--sanitize", description = "Build the host agent with AddressSanitizer and UBSan.")
+    boolean sanitize;
+
+    Target open(Path runDir) throws UsageError {
+        if (!target.equals("host")) {
+            throw new UsageError("target '" + target + "' is not available yet; use --target host (or --port DEV for an agent on a serial line)");
+        }
+        if (kernelSrc != null && !Files.isDirectory(kernelSrc)) {
+            throw new UsageError("--kernel-src " + kernelSrc + ": no such directory; pass the top of a Linux source tree");
+        }
+        try {
+            AgentProcess process;
+            if (port != null) {
+                process = new PortAgentProcess(port, baud);
+            } else {
+                HostAgentProcess.Mode mode = switch (link) {
+                    case "pty" -> HostAgentProcess.Mode.PTY;
+                    case "stdio" -> HostAgentProcess.Mode.STDIO;
+                    default -> throw new UsageError("--link " + link + ": use pty or stdio");
+                };
+                Path binary = AgentBuild.build(Optional.ofNullable(kernelSrc), sanitize);
+                Files.createDirectories(runDir);
+                process = new HostAgentProcess(binary, mode, runDir.resolve("agent.log"));
+            }
+            return new AgentTarget(port != null ? "serial" : "host", process, watchdogMillis);
+        } catch (TargetSetupException e) {
+            throw new UsageError(e.getMessage());
+        } catch (IOException e) {
+            throw new UsageError("cannot create " + runDir + ": " + e.getMessage());
+        }
+    }
+}

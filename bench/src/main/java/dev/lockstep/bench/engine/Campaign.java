@@ -1,0 +1,158 @@
+package dev.lockstep.bench.engine;
+
+import dev.lockstep.bench.target.Target;
+import dev.lockstep.bench.target.TargetFailure;
+import dev.lockstep.bench.wire.Op;
+import dev.lockstep.reports.AllureResults;
+import dev.lockstep.reports.CampaignSummary;
+import dev.lockstep.reports.Finding;
+import dev.lockstep.reports.MarkdownReport;
+import dev.lockstep.reports.SummaryJson;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The campaign loop: generate a case, run it through the target batch by batch, judge it, and on a
+ * divergence shrink it and store the finding. summary.json is rewritten (atomically) after every
+ * finding and every few seconds, so a killed run leaves its results on disk.
+ */
+public final class Campaign {
+    public static final String VERSION = "0.1.0";
+
+    private final Target target;
+    private final CampaignSettings s;
+    private final FindingsStore findings;
+    private final Coverage coverage;
+    private final StatusLine status;
+    private final AllureResults allure;
+    private final Instant startedAt = Instant.now();
+    private long ops;
+    private long cases;
+    private long shrinkNanos;
+    private long lastSummary;
+    private long runStart;
+
+    public Campaign(Target target, CampaignSettings settings, KnownDivergences known, PrintStream console) {
+        this.target = target;
+        this.s = settings;
+        this.findings = new FindingsStore(settings.out(), known);
+        this.coverage = Coverage.forConfig(settings.config());
+        this.status = new StatusLine(console);
+        this.allure = new AllureResults(settings.out().resolve("allure-results"));
+    }
+
+    /** Runs until the budget is spent; returns the final summary (also on disk). */
+    public CampaignSummary run() throws TargetFailure, IOException {
+        Files.createDirectories(s.out());
+        long start = System.nanoTime();
+        runStart = start;
+        SplittableRandom random = new SplittableRandom(s.seed());
+        Generator gen = new Generator(s.config(), random, s.misuseRate());
+        Session session = new Session(target, s.config(), s.options(), coverage);
+        writeSummary(false);
+        while (!budgetSpent(start)) {
+            cases++;
+            session.begin();
+            Optional<Divergence> d = session.step(List.of(gen.alloc()));
+            ops++;
+            int length = gen.caseLength();
+            int done = 0;
+            while (d.isEmpty() && done < length && !budgetSpent(start)) {
+                List<Op> batch = gen.batch(session.model(), Math.min(s.batch(), length - done));
+                d = session.step(batch);
+                ops += batch.size();
+                done += batch.size();
+                status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
+                maybeWriteSummary();
+            }
+            if (d.isEmpty()) {
+                d = session.step(List.of(new Op.Free(0)));
+                ops++;
+            }
+            if (d.isPresent()) {
+                record(d.get(), List.copyOf(session.history()));
+            }
+        }
+        status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), true);
+        CampaignSummary summary = writeSummary(true);
+        allure.writeCampaign(summary);
+        MarkdownReport.write(s.out().resolve("report.md"), summary);
+        return summary;
+    }
+
+    private void record(Divergence d, List<Op> history) throws TargetFailure, IOException {
+        if (findings.contains(d.title())) {
+            findings.repeat(d.title());
+            return;
+        }
+        long t0 = System.nanoTime();
+        status.message("new finding: " + d.title() + "  (shrinking " + (d.opIndex() + 1) + " operations)");
+        CaseRunner runner = new CaseRunner(target, s.config(), s.options(), s.batch());
+        Shrinker shrinker = new Shrinker(runner, s.shrinkAttempts(), s.shrinkMillis());
+        List<Op> minimal = shrinker.shrink(history, d);
+        Divergence replayed = runner.run(minimal).orElse(null);
+        Divergence again = runner.run(minimal).orElse(null);
+        String note;
+        if (replayed != null && again != null && replayed.title().equals(d.title()) && again.title().equals(d.title())) {
+            note = "The minimised reproducer (" + minimal.size() + " operations, " + shrinker.attempts()
+                    + " shrink runs) replayed the same finding twice.\n\nDetail of the minimised run:\n" + replayed.detail();
+        } else {
+            minimal = history;
+            note = "Shrinking could not keep this finding reproducible; the reproducer is the whole case ("
+                    + history.size() + " operations). It may depend on state outside the case.";
+        }
+        Reproducer r = new Reproducer(d.title(), d.depth(), s.config(), s.options(), s.seed(), s.batch(), minimal);
+        Finding f = findings.add(d, ops, r, note);
+        Map<String, String> attachments = new LinkedHashMap<>();
+        attachments.put("reproducer.lst", r.render());
+        attachments.put("detail.txt", f.detail());
+        allure.writeFinding(summary(System.nanoTime(), false), f, attachments);
+        shrinkNanos += System.nanoTime() - t0;
+        status.message((f.known() ? "  known divergence (" + f.knownReason() + ")" : "  saved")
+                + ": " + s.out().resolve(f.reproducer()) + " (" + minimal.size() + " operations)");
+        writeSummary(false);
+    }
+
+    private boolean budgetSpent(long start) {
+        if (s.maxOps() > 0 && ops >= s.maxOps()) {
+            return true;
+        }
+        return s.maxSeconds() > 0 && System.nanoTime() - start >= s.maxSeconds() * 1_000_000_000L;
+    }
+
+    private void maybeWriteSummary() throws IOException {
+        if (System.nanoTime() - lastSummary > 5_000_000_000L) {
+            writeSummary(false);
+        }
+    }
+
+    private CampaignSummary writeSummary(boolean complete) throws IOException {
+        lastSummary = System.nanoTime();
+        CampaignSummary summary = summary(lastSummary, complete);
+        SummaryJson.write(s.out().resolve("summary.json"), summary);
+        return summary;
+    }
+
+    private CampaignSummary summary(long now, boolean complete) {
+        double elapsed = (now - runStart) / 1e9;
+        double fuzzing = Math.max(1e-3, elapsed - shrinkNanos / 1e9);
+        Map<String, Long> cov = new LinkedHashMap<>();
+        cov.put("bins_hit", coverage.binsHit());
+        cov.put("bins_total", coverage.binsTotal());
+        coverage.counts().forEach((k, v) -> cov.put("bin:" + k, v));
+        Map<String, Long> health = new LinkedHashMap<>(target.health());
+        health.put("cases", cases);
+        health.put("shrink_millis", shrinkNanos / 1_000_000L);
+        return new CampaignSummary(CampaignSummary.SCHEMA, VERSION, s.command(), target.describe(), s.config().format().cliName(),
+                s.config().granule().label(), s.seed(), ops, elapsed, ops / fuzzing, startedAt, Instant.now(), complete,
+                findings.all(), cov, health);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.lockstep.bench.engine;
+
+import dev.lockstep.reports.Category;
+
+/**
+ * One disagreement between the target and the model, or a health event, as the scoreboard saw
+ * it. The title groups divergences of one kind (it carries no addresses); the detail tells this one.
+ *
+ * @param opIndex the operation of the case at which it fired
+ */
+public record Divergence(String title, int depth, Category category, int opIndex, String detail) {
+
+    public static String depthName(int depth) {
+        return switch (depth) {
+            case 1 -> "return values";
+            case 2 -> "driver answers";
+            case 3 -> "semantics";
+            case 4 -> "encoding";
+            case 5 -> "health";
+            case 6 -> "rtkit transcript";
+            default -> "depth " + depth;
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package dev.lockstep.bench.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The divergences the project has judged and accepted, each with its reason and source. A finding
+ * whose title matches stays a finding, marked known: it is never silenced.
+ *
+ * <p>File format (known-divergences.ini at the top of the checkout): sections {@code [name]} with
+ * {@code pattern = <regex on the title>}, {@code reason = ...}, {@code source = ...}.
+ */
+public final class KnownDivergences {
+    public record Entry(String name, Pattern pattern, String reason, String source) {}
+
+    private final List<Entry> entries;
+
+    private KnownDivergences(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    public static KnownDivergences none() {
+        return new KnownDivergences(List.of());
+    }
+
+    public static KnownDivergences load(Path file) throws IOException, KnownDivergencesException {
+        List<Entry> out = new ArrayList<>();
+        String name = null;
+        String pattern = null;
+        String reason = null;
+        String source = null;
+        int lineNo = 0;
+        int sectionLine = 0;
+        for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lineNo++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            }
+            if (line.startsWith("[") && line.endsWith("]")) {
+                if (name != null) {
+                    out.add(entry(file, sectionLine, name, pattern, reason, source));
+                }
+                name = line.substring(1, line.length() - 1).strip();
+                sectionLine = lineNo;
+                pattern = reason = source = null;
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0 || name == null) {
+                throw new KnownDivergencesException(file + " line " + lineNo + ": expected '[name]' or 'key = value'");
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            switch (key) {
+                case "pattern" -> pattern = value;
+                case "reason" -> reason = value;
+                case "source" -> source = value;
+                default -> throw new KnownDivergencesException(file + " line " + lineNo + ": unknown key '" + key
+                        + "' (pattern, reason, source)");
+            }
+        }
+        if (name != null) {
+            out.add(entry(file, sectionLine, name, pattern, reason, source));
+        }
+        return new KnownDivergences(out);
+    }
+
+    private static Entry entry(Path file, int line, String name, String pattern, String reason, String source)
+            throws KnownDivergencesException {
+        if (pattern == null || reason == null || source == null) {
+            throw new KnownDivergencesException(file + " line " + line + ": entry [" + name
+                    + "] needs pattern, reason and source: a known divergence without its reason is not accepted");
+        }
+        try {
+            return new Entry(name, Pattern.compile(pattern), reason, source);
+        } catch (PatternSyntaxException e) {
+            throw new KnownDivergencesException(file + " line " + line + ": entry [" + name + "] has a bad pattern: " + e.getDescription());
+        }
+    }
+
+    public Optional<Entry> match(String title) {
+        return entries.stream().filter(e -> e.pattern().matcher(title).find()).findFirst();
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /** A known-divergences file that cannot be used; one line naming the file, line and fix. */
+    public static final class KnownDivergencesException extends Exception {
+        public KnownDivergencesException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.lockstep.bench.engine;
+
+import dev.lockstep.bench.target.Target;
+import dev.lockstep.bench.target.TargetFailure;
+import dev.lockstep.bench.wire.AgentEvent;
+import dev.lockstep.bench.wire.BatchReply;
+import dev.lockstep.bench.wire.Op;
+import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.models.iopgtable.IoPgtableModel;
+import dev.lockstep.models.iopgtable.Mapping;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.reports.Category;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * One case from alloc on: sends batches to the target (driver role), gathers results, events and
+ * table memory (monitor role), and has the scoreboard judge them. The first divergence ends the
+ * case, because after it model and driver no longer start from the same state.
+ */
+public final class Session {
+    private final Target target;
+    private final PgtableConfig config;
+    private final ContractOptions options;
+    private final Coverage coverage;
+    private final TableMirror mirror = new TableMirror();
+    private final List<Op> history = new ArrayList<>();
+    private final SplittableRandom probeRandom = new SplittableRandom(0x10c5);
+    private Scoreboard scoreboard;
+    private long[] probes = new long[256];
+    private int probeCount;
+
+    public Session(Target target, PgtableConfig config, ContractOptions options, Coverage coverage) {
+        this.target = target;
+        this.config = config;
+        this.options = options;
+        this.coverage = coverage;
+    }
+
+    /** Starts a fresh case on a target with no tables. */
+    public void begin() throws TargetFailure {
+        target.reset();
+        target.syncMemory();
+        mirror.clear();
+        history.clear();
+        scoreboard = new Scoreboard(config, options, coverage);
+    }
+
+    public List<Op> history() {
+        return history;
+    }
+
+    /** The model as it stands after the operations judged so far, or null before the first alloc. */
+    public IoPgtableModel model() {
+        return scoreboard.model();
+    }
+
+    /**
+     * Runs one batch and judges it. A crash or hang of the agent is returned as a divergence after
+     * the agent has been restarted; only a broken link or a target that will not restart throws.
+     */
+    public Optional<Divergence> step(List<Op> batch) throws TargetFailure {
+        int base = history.size();
+        history.addAll(batch);
+        BatchReply reply;
+        try {
+            reply = target.execute(batch);
+        } catch (TargetFailure f) {
+            if (f.kind() == TargetFailure.Kind.LINK) {
+                throw f;
+            }
+            Divergence d = failure(f, batch, base);
+            target.restart();
+            return Optional.of(d);
+        }
+        List<List<AgentEvent>> perOp = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            perOp.add(new ArrayList<>());
+        }
+        for (AgentEvent e : reply.events()) {
+            if (e.opIndex() >= 0 && e.opIndex() < batch.size()) {
+                perOp.get(e.opIndex()).add(e);
+            }
+        }
+        probeCount = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Op op = batch.get(i);
+            List<Divergence> ds = scoreboard.check(base + i, op, reply.results().get(i), perOp.get(i));
+            if (!ds.isEmpty()) {
+                return Optional.of(ds.get(0));
+            }
+            addProbes(op);
+        }
+        mirror.apply(target.syncMemory());
+        IoPgtableModel model = scoreboard.model();
+        if (model != null) {
+            addSample(model.mappings());
+        }
+        List<Divergence> sem = scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount);
+        return sem.isEmpty() ? Optional.empty() : Optional.of(sem.get(0));
+    }
+
+    private Divergence failure(TargetFailure f, List<Op> batch, int base) {
+        int at = f.opIndex() >= 0 && f.opIndex() < batch.size() ? f.opIndex() : batch.size() - 1;
+        String label;
+        try {
+            Prediction p = null;
+            for (int i = 0; i <= at; i++) {
+                p = scoreboard.predict(batch.get(i));
+            }
+            label = p == null ? "batch" : p.label();
+        } catch (RuntimeException e) {
+            label = batch.get(at).kind();
+        }
+        boolean hang = f.kind() == TargetFailure.Kind.HANG;
+        String where = f.opIndex() >= 0 ? label : "a batch ending in " + label;
+        String title = (hang ? "hang" : "crash") + " in " + where;
+        return new Divergence(title, 5, hang ? Category.HANG : Category.CRASH, base + at,
+                f.getMessage() + "\noperation: " + Reproducer.format(batch.get(at)));
+    }
+
+    private void addProbes(Op op) {
+        long gran = config.granule().size();
+        if (op instanceof Op.Map m) {
+            probeRange(m.iova(), m.pgsize() * Math.max(1, m.pgcount()), gran);
+        } else if (op instanceof Op.Unmap u) {
+            probeRange(u.iova(), u.pgsize() * Math.max(1, u.pgcount()), gran);
+        } else if (op instanceof Op.IovaToPhys q) {
+            probe(q.iova());
+        }
+    }
+
+    private void probeRange(long iova, long length, long gran) {
+        long limit = config.inputLimit();
+        if (Long.compareUnsigned(iova, limit) >= 0) {
+            return;
+        }
+        long end = Math.min(iova + length, limit);
+        long start = iova & ~(gran - 1);
+        probe(start + offset(gran));
+        long lastPage = (end - 1) & ~(gran - 1);
+        if (lastPage != start) {
+            probe(lastPage + offset(gran));
+            long pages = (lastPage - start) / gran;
+            if (pages > 1) {
+                probe(start + (1 + probeRandom.nextLong(pages - 1)) * gran + offset(gran));
+            }
+        }
+        // Just outside the range: an off-by-one in the driver shows up as a stray translation here.
+        if (end < limit) {
+            probe(end + offset(gran));
+        }
+        if (start >= gran) {
+            probe(start - gran + offset(gran));
+        }
+    }
+
+    private long offset(long gran) {
+        return probeRandom.nextLong(gran / 8) * 8;
+    }
+
+    private void addSample(Collection<Mapping> mappings) {
+        int n = mappings.size();
+        if (n == 0) {
+            return;
+        }
+        int want = Math.min(4, n);
+        int stride = Math.max(1, n / want);
+        int i = probeRandom.nextInt(stride);
+        int k = 0;
+        for (Mapping m : mappings) {
+            if (k++ == i) {
+                probe(m.iova() + (m.size() > 8 ? probeRandom.nextLong(m.size() / 8) * 8 : 0));
+                i += stride;
+            }
+        }
+    }
+
+    private void probe(long va) {
+        if (probeCount == probes.length) {
+            probes = java.util.Arrays.copyOf(probes, probes.length * 2);
+        }
+        probes[probeCount++] = va;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.lockstep.models.iopgtable;
+
+import dev.lockstep.models.vmsa.DeviceKind;
+import dev.lockstep.models.vmsa.Shareability;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The choices the io-pgtable contract leaves open, each named so a user can see and change it
+ * ({@code --model-option name=value}). Defaults are argued in docs/model.md; none was chosen by
+ * looking at what a driver does.
+ *
+ * @param noAccessMap         a map with neither READ nor WRITE: IGNORE (succeeds, maps nothing:
+ *                            VMSA stage 1 has no access-less leaf to install) or REJECT (-EINVAL)
+ * @param writeOnly           WRITE without READ: GRANTS_READ (stage 1 AP cannot encode write-only,
+ *                            so read comes with it) or EXACT (read must not be granted)
+ * @param cacheableShareability the shareability a CACHE mapping must have
+ * @param mmioDevice          the Device memory kind an MMIO mapping must have
+ * @param chunk               how many pages one map/unmap call handles at most: TABLE_END (up to
+ *                            the end of the leaf table holding the first page) or ALL (every page)
+ */
+public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shareability cacheableShareability,
+                              DeviceKind mmioDevice, Chunk chunk) {
+
+    public enum NoAccessMap { IGNORE, REJECT }
+
+    public enum WriteOnly { GRANTS_READ, EXACT }
+
+    public enum Chunk { TABLE_END, ALL }
+
+    public static ContractOptions defaults() {
+        return new ContractOptions(NoAccessMap.IGNORE, WriteOnly.GRANTS_READ, Shareability.INNER,
+                DeviceKind.nGnRE, Chunk.TABLE_END);
+    }
+
+    /** Returns a copy with one option set from its command-line spelling, e.g. "noAccessMap=REJECT". */
+    public ContractOptions with(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq < 0) {
+            throw new IllegalArgumentException("model option '" + assignment + "' is not name=value; known: " + names());
+        }
+        String name = assignment.substring(0, eq).trim();
+        String value = assignment.substring(eq + 1).trim();
+        try {
+            return switch (name) {
+                case "noAccessMap" -> new ContractOptions(NoAccessMap.valueOf(value), writeOnly, cacheableShareability, mmioDevice, chunk);
+                case "writeOnly" -> new ContractOptions(noAccessMap, WriteOnly.valueOf(value), cacheableShareability, mmioDevice, chunk);
+                case "cacheableShareability" -> new ContractOptions(noAccessMap, writeOnly, Shareability.valueOf(value), mmioDevice, chunk);
+                case "mmioDevice" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, DeviceKind.valueOf(value), chunk);
+                case "chunk" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, Chunk.valueOf(value));
+                default -> throw new IllegalArgumentException("unknown model option '" + name + "'; known: " + names());
+            };
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("unknown model option")) {
+                throw e;
+            }
+            throw new IllegalArgumentException("model option " + name + " has no value '" + value + "'; see docs/model.md");
+        }
+    }
+
+    /** The options and their values, in a stable order, for summary.json and reproducers. */
+    public Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("noAccessMap", noAccessMap.name());
+        m.put("writeOnly", writeOnly.name());
+        m.put("cacheableShareability", cacheableShareability.name());
+        m.put("mmioDevice", mmioDevice.name());
+        m.put("chunk", chunk.name());
+        return m;
+    }
+
+    private static String names() {
+        return String.join(", ", defaults().asMap().keySet());
+    }
+}

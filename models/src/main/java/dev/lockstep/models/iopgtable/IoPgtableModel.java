@@ -1,0 +1,176 @@
+package dev.lockstep.models.iopgtable;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The io-pgtable API contract as a state machine: what map_pages, unmap_pages and iova_to_phys
+ * must answer, and which translations must hold afterwards. It knows nothing of descriptors or
+ * tables; it is the promise a caller (the IOMMU core) relies on. The address space is a set of
+ * disjoint extents keyed by iova.
+ *
+ * <p>Contract (include/linux/io-pgtable.h, drivers/iommu/iommu.c as a caller): map_pages maps
+ * pgcount pages of one supported size, physically contiguous, and may map fewer than asked,
+ * reporting the bytes it mapped; mapping over a live translation is refused with -EEXIST and changes
+ * nothing; an iova or paddr the format cannot hold is -ERANGE; an unsupported or misaligned size is
+ * -EINVAL. unmap_pages removes whole pages from iova on and returns the bytes it removed, stopping at
+ * the first page with nothing mapped; unmapping part of a larger mapping keeps the rest. iova_to_phys
+ * answers the output address of a live translation and 0 otherwise.
+ */
+public final class IoPgtableModel {
+    private final PgtableConfig config;
+    private final ContractOptions options;
+    private final TreeMap<Long, Mapping> extents = new TreeMap<>();
+
+    public IoPgtableModel(PgtableConfig config, ContractOptions options) {
+        this.config = config;
+        this.options = options;
+    }
+
+    public PgtableConfig config() { return config; }
+
+    public ContractOptions options() { return options; }
+
+    public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot prot) {
+        int level = config.leafLevel(pgsize);
+        if (Long.bitCount(pgsize) != 1 || (pgsize & config.pgsizeBitmap()) == 0 || level < 0) {
+            return new MapOutcome(-Errno.EINVAL, 0, MapSituation.BAD_PGSIZE, -1, true);
+        }
+        if (Long.compareUnsigned(iova, config.inputLimit()) >= 0) {
+            return new MapOutcome(-Errno.ERANGE, 0, MapSituation.IOVA_OUT_OF_RANGE, level, true);
+        }
+        if (Long.compareUnsigned(paddr, config.outputLimit()) >= 0) {
+            return new MapOutcome(-Errno.ERANGE, 0, MapSituation.PADDR_OUT_OF_RANGE, level, true);
+        }
+        if (((iova | paddr) & (pgsize - 1)) != 0) {
+            return new MapOutcome(-Errno.EINVAL, 0, MapSituation.MISALIGNED, level, true);
+        }
+        if (pgcount <= 0) {
+            return new MapOutcome(0, 0, MapSituation.EMPTY, level, false);
+        }
+        if (prot.noAccess()) {
+            return options.noAccessMap() == ContractOptions.NoAccessMap.IGNORE
+                    ? new MapOutcome(0, 0, MapSituation.NO_ACCESS, level, false)
+                    : new MapOutcome(-Errno.EINVAL, 0, MapSituation.NO_ACCESS, level, false);
+        }
+        long pages = chunk(iova, level, pgcount);
+        long size = pages * pgsize;
+        if (Long.compareUnsigned(paddr + size - 1, config.outputLimit()) >= 0) {
+            return new MapOutcome(-Errno.ERANGE, 0, MapSituation.PADDR_OUT_OF_RANGE, level, true);
+        }
+        List<Mapping> live = overlapping(iova, iova + size);
+        if (!live.isEmpty()) {
+            return new MapOutcome(-Errno.EEXIST, 0, overSituation(live, pgsize), level, true);
+        }
+        extents.put(iova, new Mapping(iova, paddr, size, pgsize, prot, false));
+        return new MapOutcome(0, size, MapSituation.FRESH, level, false);
+    }
+
+    public UnmapOutcome unmap(long iova, long pgsize, long pgcount) {
+        int level = config.leafLevel(pgsize);
+        if (Long.bitCount(pgsize) != 1 || (pgsize & config.pgsizeBitmap()) == 0 || level < 0) {
+            return new UnmapOutcome(0, UnmapSituation.BAD_PGSIZE, -1, true);
+        }
+        if (Long.compareUnsigned(iova, config.inputLimit()) >= 0) {
+            return new UnmapOutcome(0, UnmapSituation.IOVA_OUT_OF_RANGE, level, true);
+        }
+        if ((iova & (pgsize - 1)) != 0) {
+            return new UnmapOutcome(0, UnmapSituation.MISALIGNED, level, true);
+        }
+        if (pgcount <= 0) {
+            return new UnmapOutcome(0, UnmapSituation.EMPTY, level, false);
+        }
+        long pages = chunk(iova, level, pgcount);
+        UnmapSituation situation = UnmapSituation.EXACT;
+        long done = 0;
+        for (; done < pages; done++) {
+            long from = iova + done * pgsize;
+            long to = from + pgsize;
+            List<Mapping> live = overlapping(from, to);
+            if (live.isEmpty()) {
+                situation = done == 0 ? UnmapSituation.HOLE : UnmapSituation.PARTIAL_HOLE;
+                break;
+            }
+            for (Mapping m : live) {
+                if (m.size() > pgsize || m.iova() < from || m.end() > to) {
+                    if (m.pgsize() > pgsize) {
+                        situation = situation == UnmapSituation.EXACT ? UnmapSituation.SPLIT : situation;
+                    }
+                } else if (m.pgsize() < pgsize && situation == UnmapSituation.EXACT) {
+                    situation = UnmapSituation.COVERS_SMALLER;
+                }
+                remove(m, from, to);
+            }
+        }
+        return new UnmapOutcome(done * pgsize, situation, level,
+                situation == UnmapSituation.HOLE || situation == UnmapSituation.PARTIAL_HOLE);
+    }
+
+    /** The output address iova_to_phys must answer: the translation, or 0 where nothing is mapped. */
+    public long iovaToPhys(long iova) {
+        return lookup(iova).map(m -> m.translate(iova)).orElse(0L);
+    }
+
+    public Optional<Mapping> lookup(long va) {
+        Map.Entry<Long, Mapping> e = extents.floorEntry(va);
+        if (e != null && e.getValue().contains(va)) {
+            return Optional.of(e.getValue());
+        }
+        return Optional.empty();
+    }
+
+    public Collection<Mapping> mappings() {
+        return Collections.unmodifiableCollection(extents.values());
+    }
+
+    public int extentCount() {
+        return extents.size();
+    }
+
+    private long chunk(long iova, int level, long pgcount) {
+        if (options.chunk() == ContractOptions.Chunk.ALL) {
+            return pgcount;
+        }
+        return Math.min(pgcount, config.entriesLeftInTable(iova, level));
+    }
+
+    private List<Mapping> overlapping(long from, long to) {
+        List<Mapping> out = new ArrayList<>();
+        Map.Entry<Long, Mapping> before = extents.lowerEntry(from);
+        if (before != null && before.getValue().end() > from) {
+            out.add(before.getValue());
+        }
+        out.addAll(extents.subMap(from, true, to, false).values());
+        return out;
+    }
+
+    private static MapSituation overSituation(List<Mapping> live, long pgsize) {
+        for (Mapping m : live) {
+            if (m.pgsize() > pgsize) {
+                return MapSituation.INSIDE_LARGER;
+            }
+        }
+        for (Mapping m : live) {
+            if (m.pgsize() < pgsize) {
+                return MapSituation.OVER_SMALLER;
+            }
+        }
+        return MapSituation.OVER_SAME_SIZE;
+    }
+
+    private void remove(Mapping m, long from, long to) {
+        extents.remove(m.iova());
+        if (m.iova() < from) {
+            extents.put(m.iova(), m.slice(m.iova(), from, true));
+        }
+        if (m.end() > to) {
+            Mapping rest = m.slice(to, m.end(), true);
+            extents.put(rest.iova(), rest);
+        }
+    }
+}

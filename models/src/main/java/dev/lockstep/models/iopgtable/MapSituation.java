@@ -1,0 +1,19 @@
+package dev.lockstep.models.iopgtable;
+
+/** What a map_pages call meets, as the contract classifies it: coverage bins and finding titles use it. */
+public enum MapSituation {
+    FRESH,
+    OVER_SAME_SIZE,
+    OVER_SMALLER,
+    INSIDE_LARGER,
+    BAD_PGSIZE,
+    MISALIGNED,
+    IOVA_OUT_OF_RANGE,
+    PADDR_OUT_OF_RANGE,
+    NO_ACCESS,
+    EMPTY;
+
+    public String label() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}

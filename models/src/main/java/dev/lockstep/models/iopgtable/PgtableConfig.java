@@ -1,0 +1,71 @@
+package dev.lockstep.models.iopgtable;
+
+import dev.lockstep.models.vmsa.Granule;
+
+/**
+ * What a caller asks alloc_io_pgtable_ops for: format, granule, input and output address sizes,
+ * quirks. The page sizes follow from the architecture: the granule plus every block size the
+ * granule allows at this output size.
+ */
+public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int oas, long quirks, boolean coherentWalk) {
+
+    public PgtableConfig {
+        if (!format.granules().contains(granule)) {
+            throw new IllegalArgumentException("format " + format.cliName() + " has no " + granule.label() + " granule");
+        }
+        if (ias < format.minIas() || ias > format.maxIas()) {
+            throw new IllegalArgumentException("ias " + ias + " is outside " + format.cliName() + "'s range "
+                    + format.minIas() + ".." + format.maxIas());
+        }
+        if (oas < format.minOas() || oas > format.maxOas()) {
+            throw new IllegalArgumentException("oas " + oas + " is outside " + format.cliName() + "'s range "
+                    + format.minOas() + ".." + format.maxOas());
+        }
+    }
+
+    /** The bitmap of page sizes: the granule and each block size allowed at a level the walk reaches. */
+    public long pgsizeBitmap() {
+        long bitmap = granule.size();
+        for (int level = startLevel(); level < 3; level++) {
+            if (granule.allowsBlockAt(level, oas)) {
+                bitmap |= granule.blockSize(level);
+            }
+        }
+        return bitmap;
+    }
+
+    /** The level a stage-1 walk of an ias-bit input starts at (the architecture's rule). */
+    public int startLevel() {
+        int bitsBelowLevel3 = granule.shift();
+        int remaining = ias - bitsBelowLevel3;
+        int levelsNeeded = (remaining + granule.bitsPerLevel() - 1) / granule.bitsPerLevel();
+        return 4 - levelsNeeded;
+    }
+
+    /** The level at which a leaf maps exactly pgsize bytes, or -1 if none does. */
+    public int leafLevel(long pgsize) {
+        for (int level = 3; level >= 0; level--) {
+            if (granule.blockSize(level) == pgsize) {
+                return level;
+            }
+        }
+        return -1;
+    }
+
+    /** Entries of the table at `level` that hold iova and the entries after it, up to the table's end. */
+    public long entriesLeftInTable(long iova, int level) {
+        int shift = Long.numberOfTrailingZeros(granule.blockSize(level));
+        int indexBits = level == startLevel() ? ias - shift : granule.bitsPerLevel();
+        long entries = 1L << indexBits;
+        long index = (iova >>> shift) & (entries - 1);
+        return entries - index;
+    }
+
+    public long inputLimit() {
+        return 1L << ias;
+    }
+
+    public long outputLimit() {
+        return 1L << oas;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lockstep.models.iopgtable;
+
+import dev.lockstep.models.vmsa.Granule;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The io-pgtable formats Lockstep knows, with the names users type and the numbers the wire uses.
+ * Only formats whose contract the model implements are {@link #modelled()}.
+ */
+public enum PgtableFormat {
+    ARM_64_LPAE_S1("arm64-lpae-s1", 1, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48, true),
+    ARM_64_LPAE_S2("arm64-lpae-s2", 2, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48, false),
+    ARM_32_LPAE_S1("arm32-lpae-s1", 3, List.of(Granule.G4K), 32, 32, 32, 40, false),
+    ARM_32_LPAE_S2("arm32-lpae-s2", 4, List.of(Granule.G4K), 32, 40, 32, 40, false),
+    ARM_MALI_LPAE("mali", 5, List.of(Granule.G4K), 48, 48, 40, 40, false),
+    APPLE_DART("dart", 6, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 36, false),
+    APPLE_DART2("dart2", 7, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 42, false);
+
+    private final String cliName;
+    private final int wireCode;
+    private final List<Granule> granules;
+    private final int minIas;
+    private final int maxIas;
+    private final int minOas;
+    private final int maxOas;
+    private final boolean modelled;
+
+    PgtableFormat(String cliName, int wireCode, List<Granule> granules, int minIas, int maxIas,
+                  int minOas, int maxOas, boolean modelled) {
+        this.cliName = cliName;
+        this.wireCode = wireCode;
+        this.granules = granules;
+        this.minIas = minIas;
+        this.maxIas = maxIas;
+        this.minOas = minOas;
+        this.maxOas = maxOas;
+        this.modelled = modelled;
+    }
+
+    public String cliName() { return cliName; }
+    public int wireCode() { return wireCode; }
+    public List<Granule> granules() { return granules; }
+    public int minIas() { return minIas; }
+    public int maxIas() { return maxIas; }
+    public int minOas() { return minOas; }
+    public int maxOas() { return maxOas; }
+
+    /** Whether the model has this format's io-pgtable contract yet (others are listed, not fuzzed). */
+    public boolean modelled() { return modelled; }
+
+    public static Optional<PgtableFormat> byName(String name) {
+        return Arrays.stream(values()).filter(f -> f.cliName.equalsIgnoreCase(name)).findFirst();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.lockstep.models.iopgtable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.models.vmsa.Permissions;
+import dev.lockstep.models.vmsa.Shareability;
+import org.junit.jupiter.api.Test;
+
+class Stage1SemanticsTest {
+    private final ContractOptions opts = ContractOptions.defaults();
+
+    @Test
+    void privRemovesEveryEl0Right() {
+        Permissions p = Stage1Semantics.expectedPermissions(Prot.of(Prot.READ | Prot.WRITE | Prot.PRIV), opts);
+        assertTrue(p.el1Read());
+        assertTrue(p.el1Write());
+        assertFalse(p.el0Read());
+        assertFalse(p.el0Write());
+        assertFalse(p.el0Exec());
+        assertTrue(p.el1Exec());
+    }
+
+    @Test
+    void el0WritableIsNeverPrivilegedExecutable() {
+        Permissions p = Stage1Semantics.expectedPermissions(Prot.of(Prot.READ | Prot.WRITE), opts);
+        assertTrue(p.el0Write());
+        assertTrue(p.el0Exec());
+        assertFalse(p.el1Exec());
+    }
+
+    @Test
+    void noexecForbidsFetchEverywhere() {
+        Permissions p = Stage1Semantics.expectedPermissions(Prot.of(Prot.READ | Prot.NOEXEC | Prot.PRIV), opts);
+        assertFalse(p.el1Exec());
+        assertFalse(p.el0Exec());
+        assertFalse(p.el1Write());
+    }
+
+    @Test
+    void writeOnlyGrantsReadUnlessAskedExact() {
+        assertTrue(Stage1Semantics.expectedPermissions(Prot.of(Prot.WRITE), opts).el1Read());
+        assertFalse(Stage1Semantics.expectedPermissions(Prot.of(Prot.WRITE), opts.with("writeOnly=EXACT")).el1Read());
+    }
+
+    @Test
+    void memoryTypeFollowsMmioThenCache() {
+        assertEquals("Device-nGnRE", Stage1Semantics.expectedMemory(Prot.of(Prot.MMIO | Prot.CACHE | Prot.READ), opts));
+        assertEquals("Normal-WB", Stage1Semantics.expectedMemory(Prot.of(Prot.CACHE | Prot.READ), opts));
+        assertEquals("Normal-NC", Stage1Semantics.expectedMemory(Prot.of(Prot.READ), opts));
+        assertEquals(Shareability.INNER, Stage1Semantics.expectedShareability(Prot.of(Prot.CACHE | Prot.READ), opts));
+        assertEquals(Shareability.OUTER, Stage1Semantics.expectedShareability(Prot.of(Prot.READ), opts));
+    }
+
+    @Test
+    void protParsesWhatItPrints() {
+        for (int b = 0; b <= Prot.ALL; b++) {
+            assertEquals(Prot.of(b), Prot.parse(Prot.of(b).toString()));
+        }
+    }
+}
