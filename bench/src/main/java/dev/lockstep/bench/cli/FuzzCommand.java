@@ -132,6 +132,7 @@ final class FuzzCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         checkFresh(dir);
         KnownDivergences known = loadKnown();
+        targetOptions.validate();
         String command = "lockstep fuzz --target " + targetOptions.target + " --format " + fmt.cliName() + " --granule " + g.label()
                 + " --ias " + cfg.ias() + " --oas " + cfg.oas() + " --seed " + theSeed
                 + (maxOps != null ? " --ops " + maxOps : "") + (seconds > 0 ? " --duration " + seconds + "s" : "")

@@ -42,23 +42,30 @@ final class TargetOptions {
     @Option(names = "--sanitize", description = "Build the host agent with AddressSanitizer and UBSan.")
     boolean sanitize;
 
-    Target open(Path runDir) throws UsageError {
+    /** Checks what can be checked before anything is started, so bad input costs nothing. */
+    void validate() throws UsageError {
         if (!target.equals("host")) {
             throw new UsageError("target '" + target + "' is not available yet; use --target host (or --port DEV for an agent on a serial line)");
         }
         if (kernelSrc != null && !Files.isDirectory(kernelSrc)) {
             throw new UsageError("--kernel-src " + kernelSrc + ": no such directory; pass the top of a Linux source tree");
         }
+        if (port != null && !Files.exists(Path.of(port))) {
+            throw new UsageError("serial port " + port + " does not exist; check the cable and the device name (ls /dev/tty*)");
+        }
+        if (!link.equals("pty") && !link.equals("stdio")) {
+            throw new UsageError("--link " + link + ": use pty or stdio");
+        }
+    }
+
+    Target open(Path runDir) throws UsageError {
+        validate();
         try {
             AgentProcess process;
             if (port != null) {
                 process = new PortAgentProcess(port, baud);
             } else {
-                HostAgentProcess.Mode mode = switch (link) {
-                    case "pty" -> HostAgentProcess.Mode.PTY;
-                    case "stdio" -> HostAgentProcess.Mode.STDIO;
-                    default -> throw new UsageError("--link " + link + ": use pty or stdio");
-                };
+                HostAgentProcess.Mode mode = link.equals("pty") ? HostAgentProcess.Mode.PTY : HostAgentProcess.Mode.STDIO;
                 Path binary = AgentBuild.build(Optional.ofNullable(kernelSrc), sanitize);
                 Files.createDirectories(runDir);
                 process = new HostAgentProcess(binary, mode, runDir.resolve("agent.log"));

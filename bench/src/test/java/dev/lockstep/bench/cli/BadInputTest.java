@@ -1,0 +1,109 @@
+package dev.lockstep.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input on the command line gets one line on stderr naming it, and exit code 2. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.execute(args);
+            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    private static void assertOneLine(Run r, String mustContain) {
+        assertEquals(2, r.code(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("lockstep: "), r.err());
+        assertTrue(lines[0].contains(mustContain), r.err());
+    }
+
+    @Test
+    void unknownFormat() {
+        assertOneLine(run("fuzz", "--format", "arm64-lpae-s9", "--out", dir.resolve("a").toString()), "unknown format 'arm64-lpae-s9'");
+    }
+
+    @Test
+    void unmodelledFormatSaysWhatIs() {
+        assertOneLine(run("fuzz", "--format", "dart", "--out", dir.resolve("a").toString()), "modelled: arm64-lpae-s1");
+    }
+
+    @Test
+    void unknownGranule() {
+        assertOneLine(run("fuzz", "--granule", "8k", "--out", dir.resolve("a").toString()), "--granule 8k");
+    }
+
+    @Test
+    void iasOutsideTheFormat() {
+        assertOneLine(run("fuzz", "--ias", "60", "--out", dir.resolve("a").toString()), "ias 60");
+    }
+
+    @Test
+    void badDuration() {
+        assertOneLine(run("fuzz", "--duration", "soon"), "not a duration");
+    }
+
+    @Test
+    void unknownModelOption() {
+        assertOneLine(run("fuzz", "--model-option", "colour=blue", "--out", dir.resolve("a").toString()), "unknown model option 'colour'");
+    }
+
+    @Test
+    void missingKernelTree() {
+        assertOneLine(run("fuzz", "--kernel-src", dir.resolve("nope").toString(), "--ops", "10", "--out", dir.resolve("a").toString()),
+                "--kernel-src");
+    }
+
+    @Test
+    void aPortThatIsNotThere() {
+        assertOneLine(run("fuzz", "--port", "/dev/ttyLOCKSTEP-NOPE", "--ops", "10", "--out", dir.resolve("a").toString()),
+                "/dev/ttyLOCKSTEP-NOPE does not exist");
+    }
+
+    @Test
+    void anOutDirectoryThatHoldsACampaign() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("old"));
+        Files.writeString(out.resolve("summary.json"), "{}");
+        assertOneLine(run("fuzz", "--ops", "10", "--out", out.toString()), "already holds a campaign");
+        assertEquals("{}", Files.readString(out.resolve("summary.json")));
+    }
+
+    @Test
+    void aCorruptReproducer() throws Exception {
+        Path f = dir.resolve("r.lst");
+        Files.writeString(f, "lockstep-reproducer 1\ntitle x\n");
+        assertOneLine(run("replay", f.toString()), "truncated or damaged");
+    }
+
+    @Test
+    void aReproducerThatIsNotThere() {
+        assertOneLine(run("replay", dir.resolve("missing.lst").toString()), "no such file");
+    }
+
+    @Test
+    void aBadKnownDivergencesFile() throws Exception {
+        Path k = dir.resolve("k.ini");
+        Files.writeString(k, "[x]\npattern = (\nreason = r\nsource = s\n");
+        assertOneLine(run("fuzz", "--known", k.toString(), "--ops", "10", "--out", dir.resolve("a").toString()), "bad pattern");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.lockstep.bench.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.bench.engine.Campaign;
+import dev.lockstep.bench.engine.CampaignSettings;
+import dev.lockstep.bench.engine.CaseRunner;
+import dev.lockstep.bench.engine.Divergence;
+import dev.lockstep.bench.engine.KnownDivergences;
+import dev.lockstep.bench.engine.Reproducer;
+import dev.lockstep.bench.target.HostAgentProcess;
+import dev.lockstep.bench.target.Target;
+import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.vmsa.Granule;
+import dev.lockstep.reports.CampaignSummary;
+import dev.lockstep.reports.Category;
+import dev.lockstep.reports.Finding;
+import dev.lockstep.reports.SummaryJson;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Campaigns against the real io-pgtable driver in the host agent, over the pseudo-terminal. */
+class HostCampaignTest {
+    @TempDir
+    Path dir;
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    private static PgtableConfig cfg(Granule g) {
+        return new PgtableConfig(PgtableFormat.ARM_64_LPAE_S1, g, 48, 48, 0, true);
+    }
+
+    private CampaignSettings settings(Granule g, long ops, Path out) {
+        return new CampaignSettings(cfg(g), ContractOptions.defaults(), 1, ops, 0, 32, 0.01, 150, 30_000, out, "test");
+    }
+
+    @Test
+    void aCampaignOverThePtyWritesItsResults() throws Exception {
+        Path out = dir.resolve("run");
+        CampaignSummary s;
+        try (Target t = HostAgents.open(out, HostAgentProcess.Mode.PTY)) {
+            s = new Campaign(t, settings(Granule.G4K, 3000, out), KnownDivergences.none(), QUIET).run();
+        }
+        CampaignSummary onDisk = SummaryJson.read(out.resolve("summary.json"));
+        assertEquals(s.operations(), onDisk.operations());
+        assertTrue(onDisk.operations() >= 3000);
+        assertTrue(onDisk.complete());
+        assertEquals("host", onDisk.target().kind());
+        assertTrue(onDisk.target().driverVersion().contains("6.1"), onDisk.target().driverVersion());
+        assertTrue(onDisk.target().port().startsWith("/dev/pts/"), onDisk.target().port());
+        assertTrue(onDisk.opsPerSecond() > 0);
+        assertTrue(onDisk.coverage().get("bins_hit") > 20, "bins hit: " + onDisk.coverage().get("bins_hit"));
+        assertTrue(Files.exists(out.resolve("report.md")));
+        try (Stream<Path> files = Files.list(out.resolve("allure-results"))) {
+            assertTrue(files.anyMatch(p -> p.toString().endsWith("environment.properties")));
+        }
+        for (Finding f : onDisk.findings()) {
+            assertTrue(Files.exists(out.resolve(f.reproducer())), f.reproducer());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TamperingTarget.Mutant.class, names = {"MAP_STATUS", "IOVA_TO_PHYS", "ACCESS_FLAG", "SPURIOUS_WARN", "CRASH_ON_UNMAP"})
+    void aWrongDriverIsCaughtAtItsDepth(TamperingTarget.Mutant mutant) throws Exception {
+        int depth = switch (mutant) {
+            case MAP_STATUS -> 1;
+            case IOVA_TO_PHYS -> 2;
+            case ACCESS_FLAG -> 3;
+            default -> 5;
+        };
+        Path out = dir.resolve(mutant.name());
+        CampaignSummary s;
+        try (Target t = new TamperingTarget(HostAgents.open(out, HostAgentProcess.Mode.PTY), mutant)) {
+            s = new Campaign(t, settings(Granule.G4K, 1500, out), KnownDivergences.none(), QUIET).run();
+        }
+        Optional<Finding> caught = s.findings().stream()
+                .filter(f -> f.depth() == depth && !f.title().startsWith("bench error")).findFirst();
+        assertTrue(caught.isPresent(), mutant + " not caught at depth " + depth + "; findings: "
+                + s.findings().stream().map(Finding::title).toList());
+        if (mutant == TamperingTarget.Mutant.CRASH_ON_UNMAP) {
+            assertEquals(Category.CRASH, caught.get().category());
+            assertTrue(caught.get().title().startsWith("crash in unmap"), caught.get().title());
+        }
+        if (mutant == TamperingTarget.Mutant.ACCESS_FLAG) {
+            assertTrue(caught.get().title().contains("ACCESS_FLAG"), caught.get().title());
+        }
+    }
+
+    @Test
+    void aFindingsReproducerReplaysAgainstTheWrongDriverAndNotTheRightOne() throws Exception {
+        Path out = dir.resolve("replay");
+        CampaignSummary s;
+        try (Target t = new TamperingTarget(HostAgents.open(out, HostAgentProcess.Mode.PTY), TamperingTarget.Mutant.IOVA_TO_PHYS)) {
+            s = new Campaign(t, settings(Granule.G16K, 1500, out), KnownDivergences.none(), QUIET).run();
+        }
+        Finding f = s.findings().stream().filter(x -> x.depth() == 2).findFirst().orElseThrow();
+        Reproducer r = Reproducer.read(out.resolve(f.reproducer()));
+        assertTrue(r.ops().size() < 40, "not minimised: " + r.ops().size() + " operations");
+        try (Target wrong = new TamperingTarget(HostAgents.open(dir.resolve("w"), HostAgentProcess.Mode.STDIO),
+                TamperingTarget.Mutant.IOVA_TO_PHYS)) {
+            Optional<Divergence> d = new CaseRunner(wrong, r.config(), r.options(), r.batch()).run(r.ops());
+            assertEquals(f.title(), d.map(Divergence::title).orElse("nothing"));
+        }
+        try (Target right = HostAgents.open(dir.resolve("r"), HostAgentProcess.Mode.STDIO)) {
+            Optional<Divergence> d = new CaseRunner(right, r.config(), r.options(), r.batch()).run(r.ops());
+            assertFalse(d.map(Divergence::title).orElse("").equals(f.title()));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lockstep.bench.host;
+
+import dev.lockstep.bench.target.Target;
+import dev.lockstep.bench.target.TargetFailure;
+import dev.lockstep.bench.wire.AgentEvent;
+import dev.lockstep.bench.wire.AgentInfo;
+import dev.lockstep.bench.wire.BatchReply;
+import dev.lockstep.bench.wire.MemoryDelta;
+import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.OpResult;
+import dev.lockstep.reports.TargetInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deliberately wrong target for testing the scoreboard: it wraps the real agent and breaks one
+ * thing, the way a buggy driver would. Each mutant must be caught at its own depth.
+ */
+final class TamperingTarget implements Target {
+    enum Mutant { NONE, MAP_STATUS, IOVA_TO_PHYS, ACCESS_FLAG, SPURIOUS_WARN, CRASH_ON_UNMAP }
+
+    private final Target real;
+    private final Mutant mutant;
+    private int maps;
+
+    TamperingTarget(Target real, Mutant mutant) {
+        this.real = real;
+        this.mutant = mutant;
+    }
+
+    @Override
+    public BatchReply execute(List<Op> ops) throws TargetFailure {
+        if (mutant == Mutant.CRASH_ON_UNMAP) {
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i) instanceof Op.Unmap) {
+                    real.restart();
+                    throw new TargetFailure(TargetFailure.Kind.CRASH, i, "agent crashed: signal 11 (injected)");
+                }
+            }
+        }
+        BatchReply r = real.execute(ops);
+        List<OpResult> results = new ArrayList<>(r.results());
+        List<AgentEvent> events = new ArrayList<>(r.events());
+        for (int i = 0; i < ops.size(); i++) {
+            OpResult x = results.get(i);
+            Op op = ops.get(i);
+            if (mutant == Mutant.MAP_STATUS && op instanceof Op.Map && x.status() == 0 && x.value() > 0 && ++maps % 7 == 0) {
+                results.set(i, new OpResult(x.opcode(), -17, 0, x.tlbFlushAll(), x.tlbFlushWalk(), x.tlbAddPage(), x.warns(), x.cfg()));
+            }
+            if (mutant == Mutant.IOVA_TO_PHYS && op instanceof Op.IovaToPhys && x.value() != 0) {
+                results.set(i, new OpResult(x.opcode(), x.status(), x.value() + 0x1000, 0, 0, 0, 0, Map.of()));
+            }
+            if (mutant == Mutant.SPURIOUS_WARN && op instanceof Op.Map && x.status() == 0 && x.value() > 0) {
+                events.add(new AgentEvent(i, AgentEvent.Kind.WARN, "drivers/iommu/io-pgtable-arm.c:1 injected_site(): tamper"));
+            }
+        }
+        return new BatchReply(results, events);
+    }
+
+    @Override
+    public MemoryDelta syncMemory() throws TargetFailure {
+        MemoryDelta d = real.syncMemory();
+        if (mutant != Mutant.ACCESS_FLAG) {
+            return d;
+        }
+        // Clear AF (bit 10) in every descriptor: table descriptors ignore it, leaves then fault.
+        List<MemoryDelta.Block> blocks = new ArrayList<>();
+        for (MemoryDelta.Block b : d.changed()) {
+            byte[] copy = b.bytes().clone();
+            for (int i = 0; i + 8 <= copy.length; i += 8) {
+                copy[i + 1] &= (byte) ~0x04;
+            }
+            blocks.add(new MemoryDelta.Block(b.paddr(), copy));
+        }
+        return new MemoryDelta(blocks, d.freed());
+    }
+
+    @Override
+    public AgentInfo info() { return real.info(); }
+
+    @Override
+    public TargetInfo describe() { return real.describe(); }
+
+    @Override
+    public long reset() throws TargetFailure { return real.reset(); }
+
+    @Override
+    public void restart() throws TargetFailure { real.restart(); }
+
+    @Override
+    public Map<String, Long> health() { return real.health(); }
+
+    @Override
+    public void close() { real.close(); }
+}
