@@ -166,7 +166,12 @@ public final class Scoreboard {
         }
         if (g != null && tsz > 0) {
             int oasBits = ips >= 0 && ips < IPS_BITS.length ? IPS_BITS[(int) ips] : config.oas();
-            walk = WalkConfig.stage1(g, (int) (64 - tsz), oasBits, kv.getOrDefault(1, 0L), kv.getOrDefault(8, 0L));
+            try {
+                walk = WalkConfig.stage1(g, (int) (64 - tsz), oasBits, kv.getOrDefault(1, 0L), kv.getOrDefault(8, 0L));
+            } catch (IllegalArgumentException e) {
+                out.add(new Divergence("alloc: the cfg the driver fills in is not a valid VMSA configuration", 2,
+                        Category.DRIVER_BUG, opIndex, e.getMessage() + "\ncfg: " + kv));
+            }
         }
     }
 

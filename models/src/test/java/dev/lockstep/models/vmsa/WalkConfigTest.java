@@ -55,6 +55,16 @@ class WalkConfigTest {
         assertEquals(0x1234_5678_0200L, WalkConfig.stage1(G64K, 48, 48, 0x1234_5678_0200L | 0x28, 0).tableBase());
     }
 
+    @Test
+    void fiftyTwoBitBaseIsAtLeastSixtyFourByteAligned() {
+        // 64K, 43-bit VA: L1 resolves bit 42 alone, a 16-byte table. With the 52-bit TTBR layout
+        // bits [5:2] are BADDR[51:48], never low address bits: TTBR 0x1_0000_0050 gives
+        // 0x4 << 48 from bits [5:2] (0x10), bit 6 (0x40) in place, and no bit 4.
+        WalkConfig cfg = WalkConfig.stage1(G64K, 43, 52, 0x1_0000_0050L, 0);
+        assertEquals(16, cfg.initialTableSize());
+        assertEquals(0x4_0001_0000_0040L, cfg.tableBase());
+    }
+
     @ParameterizedTest(name = "{0}, {1}-bit IPA from level {2}: {3} tables")
     @CsvSource({
         // 4K L1 resolves 9 bits above bit 30: 39 bits fill one table, each bit more doubles it.
