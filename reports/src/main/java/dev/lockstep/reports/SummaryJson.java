@@ -108,21 +108,21 @@ public final class SummaryJson {
     private static ObjectNode toJson(CampaignSummary s) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("schema", s.schema());
-        o.put("lockstepVersion", s.lockstepVersion());
+        o.put("lockstep_version", s.lockstepVersion());
         o.put("command", s.command());
         ObjectNode t = o.putObject("target");
         t.put("kind", s.target().kind());
-        t.put("driverVersion", s.target().driverVersion());
-        t.put("agentBuild", s.target().agentBuild());
+        t.put("driver_version", s.target().driverVersion());
+        t.put("agent_build", s.target().agentBuild());
         t.put("port", s.target().port());
         o.put("format", s.format());
         o.put("granule", s.granule());
         o.put("seed", s.seed());
         o.put("operations", s.operations());
-        o.put("elapsedSeconds", s.elapsedSeconds());
-        o.put("opsPerSecond", s.opsPerSecond());
-        o.put("startedAt", s.startedAt().toString());
-        o.put("finishedAt", s.finishedAt().toString());
+        o.put("elapsed_seconds", s.elapsedSeconds());
+        o.put("ops_per_second", s.opsPerSecond());
+        o.put("started_at", s.startedAt().toString());
+        o.put("finished_at", s.finishedAt().toString());
         o.put("complete", s.complete());
         ArrayNode findings = o.putArray("findings");
         for (Finding f : s.findings()) {
@@ -130,16 +130,16 @@ public final class SummaryJson {
             j.put("id", f.id());
             j.put("title", f.title());
             j.put("depth", f.depth());
-            j.put("depthName", f.depthName());
+            j.put("depth_name", f.depthName());
             j.put("category", f.category().label());
             j.put("known", f.known());
-            j.put("knownReason", f.knownReason());
-            j.put("knownSource", f.knownSource());
-            j.put("firstSeenOperation", f.firstSeenOperation());
-            j.put("firstSeen", f.firstSeen().toString());
+            j.put("known_reason", f.knownReason());
+            j.put("known_source", f.knownSource());
+            j.put("first_seen_operation", f.firstSeenOperation());
+            j.put("first_seen", f.firstSeen().toString());
             j.put("count", f.count());
             j.put("reproducer", f.reproducer());
-            j.put("replayCommand", f.replayCommand());
+            j.put("replay_command", f.replayCommand());
             j.put("detail", f.detail());
         }
         // The maps already iterate in key order (CampaignSummary sorts them).
@@ -200,7 +200,7 @@ public final class SummaryJson {
                     + " is not a Lockstep summary schema (expected '" + CampaignSummary.SCHEMA + "')");
         }
         if (major != CampaignSummary.SCHEMA_MAJOR) {
-            JsonNode version = root.get("lockstepVersion");
+            JsonNode version = root.get("lockstep_version");
             String by = version != null && version.isTextual() && !version.textValue().isBlank()
                     ? " (" + quote(version.textValue(), 40) + ")" : "";
             throw new ResultFormatException(file, "schema " + quote(schema.textValue(), 60)
@@ -211,24 +211,24 @@ public final class SummaryJson {
 
     private static CampaignSummary fromJson(Node o) throws ResultFormatException {
         Node t = o.object("target");
-        TargetInfo target = o.build("target", () -> new TargetInfo(t.text("kind"), t.text("driverVersion"),
-                t.text("agentBuild"), t.text("port")));
+        TargetInfo target = o.build("target", () -> new TargetInfo(t.text("kind"), t.text("driver_version"),
+                t.text("agent_build"), t.text("port")));
         List<Finding> findings = new ArrayList<>();
         for (Node f : o.array("findings")) {
             findings.add(finding(f));
         }
         // Read every field before building, so a missing one is reported as missing rather than
         // as whatever the constructor would make of a default.
-        String lockstepVersion = o.text("lockstepVersion");
+        String lockstepVersion = o.text("lockstep_version");
         String command = o.text("command");
         String format = o.text("format");
         String granule = o.text("granule");
         long seed = o.integer("seed");
         long operations = o.integer("operations");
-        double elapsed = o.number("elapsedSeconds");
-        double opsPerSecond = o.number("opsPerSecond");
-        Instant startedAt = o.instant("startedAt");
-        Instant finishedAt = o.instant("finishedAt");
+        double elapsed = o.number("elapsed_seconds");
+        double opsPerSecond = o.number("ops_per_second");
+        Instant startedAt = o.instant("started_at");
+        Instant finishedAt = o.instant("finished_at");
         boolean complete = o.bool("complete");
         Map<String, Long> coverage = o.counters("coverage");
         Map<String, Long> health = o.counters("health");
@@ -244,19 +244,19 @@ public final class SummaryJson {
         if (depth < 0 || depth > Integer.MAX_VALUE) {
             throw f.invalid("depth", "is " + depth + ", out of range");
         }
-        String depthName = f.text("depthName");
+        String depthName = f.text("depth_name");
         String categoryText = f.text("category");
         Category category = Category.fromLabel(categoryText).orElseThrow(() -> f.invalid("category",
                 "has unknown value " + quote(categoryText, 40) + " (expected one of: "
                         + Arrays.stream(Category.values()).map(Category::label).collect(Collectors.joining(", ")) + ")"));
         boolean known = f.bool("known");
-        String knownReason = f.text("knownReason");
-        String knownSource = f.text("knownSource");
-        long firstSeenOperation = f.integer("firstSeenOperation");
-        Instant firstSeen = f.instant("firstSeen");
+        String knownReason = f.text("known_reason");
+        String knownSource = f.text("known_source");
+        long firstSeenOperation = f.integer("first_seen_operation");
+        Instant firstSeen = f.instant("first_seen");
         long count = f.integer("count");
         String reproducer = f.text("reproducer");
-        String replayCommand = f.text("replayCommand");
+        String replayCommand = f.text("replay_command");
         String detail = f.text("detail");
         if (id.isBlank()) {
             throw f.invalid("id", "is blank");

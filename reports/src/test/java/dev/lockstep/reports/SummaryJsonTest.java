@@ -47,12 +47,12 @@ class SummaryJsonTest {
         assertTrue(text.endsWith("}\n"));
 
         JsonNode root = json.readTree(text);
-        assertEquals(List.of("schema", "lockstepVersion", "command", "target", "format", "granule", "seed",
-                "operations", "elapsedSeconds", "opsPerSecond", "startedAt", "finishedAt", "complete",
+        assertEquals(List.of("schema", "lockstep_version", "command", "target", "format", "granule", "seed",
+                "operations", "elapsed_seconds", "ops_per_second", "started_at", "finished_at", "complete",
                 "findings", "coverage", "health"), fieldNames(root));
         assertEquals(List.of("agent_restarts", "crc_errors", "retransmits", "warns"), fieldNames(root.get("health")));
         assertEquals("driver bug", root.get("findings").get(0).get("category").textValue());
-        assertEquals("2025-03-01T10:00:00.123456789Z", root.get("startedAt").textValue());
+        assertEquals("2025-03-01T10:00:00.123456789Z", root.get("started_at").textValue());
 
         // Same content, same bytes: a campaign re-run diffs clean.
         Path again = dir.resolve("again.json");
@@ -150,8 +150,8 @@ class SummaryJsonTest {
         Path category = writeWith(root -> ((ObjectNode) root.get("findings").get(0)).put("category", "oops"));
         assertTrue(failure(category).contains("field 'findings[0].category' has unknown value 'oops'"), failure(category));
 
-        Path time = writeWith(root -> root.put("startedAt", "yesterday"));
-        assertTrue(failure(time).contains("field 'startedAt' is 'yesterday', not an ISO-8601 time"), failure(time));
+        Path time = writeWith(root -> root.put("started_at", "yesterday"));
+        assertTrue(failure(time).contains("field 'started_at' is 'yesterday', not an ISO-8601 time"), failure(time));
 
         Path count = writeWith(root -> ((ObjectNode) root.get("findings").get(2)).put("count", 0));
         assertTrue(failure(count).contains("'findings[2]': invalid value: count must be at least 1"), failure(count));

@@ -32,7 +32,7 @@ class KnownDivergencesTest {
 
     @Test
     void theCheckedInFileLoads() throws Exception {
-        Path root = Path.of(System.getProperty("lockstep.root", "..")).toAbsolutePath();
+        Path root = dev.lockstep.bench.target.AgentBuild.root();
         KnownDivergences k = KnownDivergences.load(root.resolve("known-divergences.ini"));
         for (KnownDivergences.Entry e : k.entries()) {
             assertTrue(!e.reason().isBlank() && !e.source().isBlank(), e.name());

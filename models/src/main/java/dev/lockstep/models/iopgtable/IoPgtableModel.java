@@ -3,6 +3,7 @@ package dev.lockstep.models.iopgtable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,36 +40,55 @@ public final class IoPgtableModel {
     public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot prot) {
         int level = config.leafLevel(pgsize);
         if (Long.bitCount(pgsize) != 1 || (pgsize & config.pgsizeBitmap()) == 0 || level < 0) {
-            return new MapOutcome(-Errno.EINVAL, 0, MapSituation.BAD_PGSIZE, -1, true);
+            return MapOutcome.of(-Errno.EINVAL, 0, MapSituation.BAD_PGSIZE, -1, true);
         }
-        if (Long.compareUnsigned(iova, config.inputLimit()) >= 0) {
-            return new MapOutcome(-Errno.ERANGE, 0, MapSituation.IOVA_OUT_OF_RANGE, level, true);
+        // Every breach of the contract, in the order the situation is named by; each one's error is a
+        // correct answer when several apply.
+        List<MapSituation> breaches = new ArrayList<>();
+        List<Integer> errors = new ArrayList<>();
+        boolean iovaInRange = Long.compareUnsigned(iova, config.inputLimit()) < 0;
+        if (!iovaInRange) {
+            breaches.add(MapSituation.IOVA_OUT_OF_RANGE);
+            errors.add(-Errno.ERANGE);
         }
         if (Long.compareUnsigned(paddr, config.outputLimit()) >= 0) {
-            return new MapOutcome(-Errno.ERANGE, 0, MapSituation.PADDR_OUT_OF_RANGE, level, true);
+            breaches.add(MapSituation.PADDR_OUT_OF_RANGE);
+            errors.add(-Errno.ERANGE);
         }
         if (((iova | paddr) & (pgsize - 1)) != 0) {
-            return new MapOutcome(-Errno.EINVAL, 0, MapSituation.MISALIGNED, level, true);
+            breaches.add(MapSituation.MISALIGNED);
+            errors.add(-Errno.EINVAL);
         }
-        if (pgcount <= 0) {
-            return new MapOutcome(0, 0, MapSituation.EMPTY, level, false);
+        long pages = pgcount <= 0 ? 0 : chunk(iova, level, pgcount);
+        long size = pages * pgsize;
+        if (breaches.isEmpty() && size > 0 && Long.compareUnsigned(paddr + size - 1, config.outputLimit()) >= 0) {
+            breaches.add(MapSituation.PADDR_OUT_OF_RANGE);
+            errors.add(-Errno.ERANGE);
+        }
+        if (iovaInRange && size > 0) {
+            List<Mapping> live = overlapping(iova & ~(pgsize - 1), (iova & ~(pgsize - 1)) + size);
+            if (!live.isEmpty()) {
+                breaches.add(overSituation(live, pgsize));
+                errors.add(-Errno.EEXIST);
+            }
         }
         if (prot.noAccess()) {
-            return options.noAccessMap() == ContractOptions.NoAccessMap.IGNORE
-                    ? new MapOutcome(0, 0, MapSituation.NO_ACCESS, level, false)
-                    : new MapOutcome(-Errno.EINVAL, 0, MapSituation.NO_ACCESS, level, false);
+            // Nothing to install either way: with IGNORE, success is also a right answer to a call
+            // that breaks the contract elsewhere, since it changes nothing.
+            int answer = options.noAccessMap() == ContractOptions.NoAccessMap.IGNORE ? 0 : -Errno.EINVAL;
+            if (breaches.isEmpty()) {
+                return MapOutcome.of(answer, 0, MapSituation.NO_ACCESS, level, false);
+            }
+            errors.add(answer);
         }
-        long pages = chunk(iova, level, pgcount);
-        long size = pages * pgsize;
-        if (Long.compareUnsigned(paddr + size - 1, config.outputLimit()) >= 0) {
-            return new MapOutcome(-Errno.ERANGE, 0, MapSituation.PADDR_OUT_OF_RANGE, level, true);
+        if (!breaches.isEmpty()) {
+            return new MapOutcome(errors.get(0), 0, breaches.get(0), level, true, new HashSet<>(errors));
         }
-        List<Mapping> live = overlapping(iova, iova + size);
-        if (!live.isEmpty()) {
-            return new MapOutcome(-Errno.EEXIST, 0, overSituation(live, pgsize), level, true);
+        if (size == 0) {
+            return MapOutcome.of(0, 0, MapSituation.EMPTY, level, false);
         }
         extents.put(iova, new Mapping(iova, paddr, size, pgsize, prot, false));
-        return new MapOutcome(0, size, MapSituation.FRESH, level, false);
+        return MapOutcome.of(0, size, MapSituation.FRESH, level, false);
     }
 
     public UnmapOutcome unmap(long iova, long pgsize, long pgcount) {
@@ -150,6 +170,11 @@ public final class IoPgtableModel {
     }
 
     private static MapSituation overSituation(List<Mapping> live, long pgsize) {
+        for (Mapping m : live) {
+            if (m.split()) {
+                return MapSituation.OVER_SPLIT;
+            }
+        }
         for (Mapping m : live) {
             if (m.pgsize() > pgsize) {
                 return MapSituation.INSIDE_LARGER;

@@ -5,6 +5,8 @@ public enum MapSituation {
     FRESH,
     OVER_SAME_SIZE,
     OVER_SMALLER,
+    /** Over what is left of a mapping a partial unmap split: smaller leaves now, whatever its pgsize was. */
+    OVER_SPLIT,
     INSIDE_LARGER,
     BAD_PGSIZE,
     MISALIGNED,

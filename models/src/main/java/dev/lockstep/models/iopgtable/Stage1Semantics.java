@@ -103,13 +103,15 @@ public final class Stage1Semantics {
         Permissions want = expectedPermissions(prot, options);
         Permissions got = t.permissions();
         String access = protSubset(prot, Prot.READ | Prot.WRITE | Prot.PRIV);
-        String exec = protSubset(prot, Prot.NOEXEC | Prot.PRIV | Prot.WRITE);
+        // Only the bits that decide a field go into its title, so one cause is one finding.
+        String el1Exec = protSubset(prot, Prot.NOEXEC | Prot.PRIV | Prot.WRITE);
+        String el0Exec = protSubset(prot, Prot.NOEXEC | Prot.PRIV);
         check(out, "EL1 read", want.el1Read(), got.el1Read(), access);
         check(out, "EL1 write", want.el1Write(), got.el1Write(), access);
         check(out, "EL0 read", want.el0Read(), got.el0Read(), access);
         check(out, "EL0 write", want.el0Write(), got.el0Write(), access);
-        check(out, "EL1 execute", want.el1Exec(), got.el1Exec(), exec);
-        check(out, "EL0 execute", want.el0Exec(), got.el0Exec(), exec);
+        check(out, "EL1 execute", want.el1Exec(), got.el1Exec(), el1Exec);
+        check(out, "EL0 execute", want.el0Exec(), got.el0Exec(), el0Exec);
         String memWant = expectedMemory(prot, options);
         String memGot = describe(t.memoryType());
         String memProt = protSubset(prot, Prot.CACHE | Prot.MMIO);

@@ -134,4 +134,35 @@ class IoPgtableModelTest {
         assertEquals(1, c16.entriesLeftInTable(1L << 47, 0));
         assertEquals(2048, c16.entriesLeftInTable(0, 3));
     }
+
+    @Test
+    void aCallThatBreaksTheContractTwiceMayAnswerEitherError() {
+        model.map(0, 0x1000L, K4, 1, rw);
+        MapOutcome o = model.map(0x800, 0x3000L, K4, 1, rw);
+        assertEquals(MapSituation.MISALIGNED, o.situation());
+        assertTrue(o.accepts(-Errno.EINVAL));
+        assertTrue(o.accepts(-Errno.EEXIST));
+        assertFalse(o.accepts(0));
+        MapOutcome clean = model.map(0x800, 0x3000L, K4, 1, rw);
+        assertFalse(clean.accepts(-Errno.ERANGE));
+    }
+
+    @Test
+    void aPaddrRangeRunningPastTheOutputSizeIsOutOfRange() {
+        long top = (1L << 48) - 2 * K4;
+        MapOutcome o = model.map(0, top, K4, 4, rw);
+        assertEquals(-Errno.ERANGE, o.status());
+        assertEquals(MapSituation.PADDR_OUT_OF_RANGE, o.situation());
+        assertEquals(0, model.extentCount());
+        assertEquals(0, model.map(0, top, K4, 2, rw).status());
+    }
+
+    @Test
+    void mappingOverWhatASplitLeftBehindIsNamedSo() {
+        model.map(0, 0x10000000L, M2, 1, rw);
+        model.unmap(0, K4, 1);
+        MapOutcome o = model.map(0, 0x20000000L, M2, 1, rw);
+        assertEquals(-Errno.EEXIST, o.status());
+        assertEquals(MapSituation.OVER_SPLIT, o.situation());
+    }
 }
