@@ -58,6 +58,19 @@ public final class Campaign {
         Generator gen = new Generator(s.config(), random, s.misuseRate());
         Session session = new Session(target, s.config(), s.options(), coverage);
         writeSummary(false);
+        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"))) {
+            loop(start, gen, session, timeline);
+            timeline.maybeRecord((System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
+                    coverage.binsHit(), coverage.binsTotal(), 0, true);
+        }
+        status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), true);
+        CampaignSummary summary = writeSummary(true);
+        allure.writeCampaign(summary);
+        MarkdownReport.write(s.out().resolve("report.md"), summary);
+        return summary;
+    }
+
+    private void loop(long start, Generator gen, Session session, Timeline timeline) throws TargetFailure, IOException {
         while (!budgetSpent(start)) {
             cases++;
             session.begin();
@@ -71,6 +84,8 @@ public final class Campaign {
                 ops += batch.size();
                 done += batch.size();
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
+                timeline.maybeRecord((System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
+                        coverage.binsHit(), coverage.binsTotal(), 0, false);
                 maybeWriteSummary();
             }
             if (d.isEmpty()) {
@@ -81,11 +96,6 @@ public final class Campaign {
                 record(d.get(), List.copyOf(session.history()));
             }
         }
-        status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), true);
-        CampaignSummary summary = writeSummary(true);
-        allure.writeCampaign(summary);
-        MarkdownReport.write(s.out().resolve("report.md"), summary);
-        return summary;
     }
 
     private void record(Divergence d, List<Op> history) throws TargetFailure, IOException {

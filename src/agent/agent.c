@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lockstep-agent: serves the Lockstep wire protocol (docs/protocol.md) on a
+ * pseudo-terminal, on stdin/stdout, or on a serial device, and runs each
+ * request against the real Linux io-pgtable code linked into it.
+ *
+ *   lockstep-agent --pty          print "LOCKSTEP-AGENT pty=/dev/pts/N", serve
+ *                                 on the pty until stdin closes or the
+ *                                 parent dies
+ *   lockstep-agent --stdio        serve on stdin/stdout until stdin closes
+ *   lockstep-agent --tty PATH     serve on an existing serial device
+ *
+ * Single-threaded and deterministic: the same requests from a fresh agent
+ * give the same replies, byte for byte.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "crash.h"
+#include "events.h"
+#include "pgtable_ops.h"
+#include "wire.h"
+
+#ifndef LOCKSTEP_DRIVER_VERSION
+#define LOCKSTEP_DRIVER_VERSION "unknown"
+#endif
+#ifndef LOCKSTEP_AGENT_BUILD
+#define LOCKSTEP_AGENT_BUILD "unknown"
+#endif
+
+#define PROTOCOL_VERSION	1
+#define CAP_IO_PGTABLE		(1u << 0)
+#define CAP_SANITIZER		(1u << 3)
+
+/* A frame that stops arriving for this long is taken for a lying header. */
+#define RX_IDLE_MS		500
+
+/* Room kept in a BATCH_REPLY for the events, whatever the driver says. */
+#define EVENTS_RESERVE	(4 + (EVENT_MAX + 1) * (4 + 1 + 2 + EVENT_TEXT_MAX))
+
+struct link {
+	int in_fd;
+	int out_fd;
+	int watch_fd;	/* stdin in --pty mode: EOF there means stop */
+};
+
+static struct link link_fds = { -1, -1, -1 };
+static struct wire_rx rx;
+static struct wbuf payload;
+static struct wbuf reply;
+
+/* The last reply, for a retransmitted request (same seq, type and CRC). */
+static struct wbuf last_reply;
+static bool have_last;
+static uint32_t last_seq;
+static uint8_t last_type;
+static uint32_t last_crc;
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	struct pollfd pfd;
+	ssize_t r;
+
+	while (n) {
+		r = write(fd, b, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (r <= 0)
+			return -1;
+		b += r;
+		n -= r;
+	}
+	return 0;
+}
+
+static int send_frame(uint8_t type, uint32_t seq, const struct wbuf *pl)
+{
+	if (pl->oom) {
+		fprintf(stderr, "lockstep-agent: out of memory building a reply\n");
+		return -1;
+	}
+	wire_frame(&reply, type, seq, pl->data, pl->len);
+	if (reply.oom)
+		return -1;
+	return write_all(link_fds.out_fd, reply.data, reply.len);
+}
+
+static void remember(uint32_t seq, uint8_t type, uint32_t crc)
+{
+	wb_reset(&last_reply);
+	wb_bytes(&last_reply, reply.data, reply.len);
+	have_last = !last_reply.oom;
+	last_seq = seq;
+	last_type = type;
+	last_crc = crc;
+}
+
+/*
+ * A dropped frame is answered with seq 0 so the bench retransmits; a NAK
+ * for a frame that arrived intact carries its seq, so the bench learns that
+ * this request (not the line) was at fault.
+ */
+static int send_nak(uint32_t seq, uint32_t code, const char *msg)
+{
+	wb_reset(&payload);
+	wb_u32(&payload, code);
+	wb_str(&payload, msg);
+	if (lockstep_verbose)
+		fprintf(stderr, "lockstep-agent: NAK %u seq %u: %s\n",
+			code, seq, msg);
+	return send_frame(WIRE_NAK, seq, &payload);
+}
+
+static int do_hello(const struct wire_frame_in *f)
+{
+	struct rbuf r;
+	uint32_t caps = CAP_IO_PGTABLE;
+	uint32_t theirs;
+
+	rb_init(&r, f->payload, f->len);
+	theirs = rb_u32(&r);
+	if (r.bad || rb_left(&r))
+		return send_nak(f->seq, NAK_MALFORMED, "HELLO: payload is not one u32");
+	if (theirs < PROTOCOL_VERSION)
+		return send_nak(f->seq, NAK_BAD_VERSION, "HELLO: agent speaks protocol version 1 only");
+	if (crash_sanitized())
+		caps |= CAP_SANITIZER;
+
+	wb_reset(&payload);
+	wb_u32(&payload, PROTOCOL_VERSION);
+	wb_u32(&payload, caps);
+	wb_str(&payload, LOCKSTEP_DRIVER_VERSION);
+	wb_str(&payload, LOCKSTEP_AGENT_BUILD);
+	wb_u64(&payload, LOCKSTEP_PHYS_BASE);
+	wb_u64(&payload, LOCKSTEP_ARENA_SIZE);
+	wb_u32(&payload, ARENA_PAGE_SIZE);
+	return send_frame(WIRE_HELLO_REPLY, f->seq, &payload);
+}
+
+/*
+ * BATCH.  A first pass decodes without running anything, so that a
+ * truncated or oversized batch is refused whole; the second pass runs.
+ * Past an unknown opcode nothing can be decoded: that operation and all
+ * after it get the bench-error status.
+ */
+static int do_batch(const struct wire_frame_in *f)
+{
+	struct pt_result res;
+	const struct event *e;
+	struct pt_op op;
+	struct rbuf r;
+	uint32_t n, i, stop, nev;
+	uint8_t bad_opcode = 0;
+	size_t need;
+	int st;
+
+	rb_init(&r, f->payload, f->len);
+	n = rb_u32(&r);
+	if (r.bad)
+		return send_nak(f->seq, NAK_MALFORMED, "BATCH: no operation count");
+	if (n > rb_left(&r))
+		return send_nak(f->seq, NAK_MALFORMED, "BATCH: more operations than bytes");
+
+	need = 4 + EVENTS_RESERVE;
+	stop = n;
+	for (i = 0; i < n; i++) {
+		st = pt_decode(&r, &op);
+		if (st == PT_TRUNCATED)
+			return send_nak(f->seq, NAK_MALFORMED, "BATCH: payload ends inside an operation");
+		if (st == PT_UNKNOWN_OPCODE) {
+			stop = i;
+			bad_opcode = op.opcode;
+			need += (size_t)(n - i) * PT_RESULT_FIXED;
+			break;
+		}
+		need += pt_result_max_size(op.opcode);
+	}
+	if (stop == n && rb_left(&r))
+		return send_nak(f->seq, NAK_MALFORMED, "BATCH: bytes after the last operation");
+	if (need > WIRE_MAX_PAYLOAD)
+		return send_nak(f->seq, NAK_MALFORMED, "BATCH: too many operations for one reply");
+
+	events_clear();
+	wb_reset(&payload);
+	wb_u32(&payload, n);
+	rb_init(&r, f->payload, f->len);
+	rb_u32(&r);
+	for (i = 0; i < n; i++) {
+		if (i < stop) {
+			pt_decode(&r, &op);
+			pt_execute(&op, i, &res);
+		} else {
+			pt_result_invalid(i == stop ? bad_opcode : 0, &res);
+			if (i == stop) {
+				lockstep_ctx.op_index = i;
+				event_addf(EVENT_PRINTK, "lockstep: bench error: unknown opcode %u; the %u operation(s) from here on were not run",
+					   bad_opcode, n - stop);
+				lockstep_ctx.op_index = OP_INDEX_NONE;
+			}
+		}
+		pt_result_encode(&payload, &res);
+	}
+
+	nev = events_count();
+	wb_u32(&payload, nev + (events_dropped() ? 1 : 0));
+	for (i = 0; i < nev; i++) {
+		e = event_get(i);
+		wb_u32(&payload, e->op_index);
+		wb_u8(&payload, e->kind);
+		wb_str(&payload, e->text);
+	}
+	if (events_dropped()) {
+		char text[80];
+
+		snprintf(text, sizeof(text), "lockstep: %u more event(s) dropped",
+			 events_dropped());
+		wb_u32(&payload, OP_INDEX_NONE);
+		wb_u8(&payload, EVENT_PRINTK);
+		wb_str(&payload, text);
+	}
+	return send_frame(WIRE_BATCH_REPLY, f->seq, &payload);
+}
+
+struct sync_state {
+	struct wbuf *w;
+	size_t limit;
+	uint32_t count;
+};
+
+static int sync_block(void *arg, uint64_t pa, const void *va, uint32_t len)
+{
+	struct sync_state *s = arg;
+
+	if (va && s->w->len + 12 + len > s->limit)
+		return 1;
+	wb_u64(s->w, pa);
+	wb_u32(s->w, len);
+	if (va)
+		wb_bytes(s->w, va, len);
+	s->count++;
+	return 0;
+}
+
+/*
+ * MEM_SYNC.  Blocks that do not fit into one reply stay pending and come
+ * with the next MEM_SYNC; the freed list always fits.
+ */
+static int do_mem_sync(const struct wire_frame_in *f)
+{
+	struct sync_state s = { .w = &payload };
+	size_t count_at;
+
+	if (f->len)
+		return send_nak(f->seq, NAK_MALFORMED, "MEM_SYNC: payload is not empty");
+
+	wb_reset(&payload);
+	s.limit = WIRE_MAX_PAYLOAD - 4 - 12 * (size_t)arena_freed_pending();
+	wb_u32(&payload, 0);
+	arena_sync_changed(sync_block, &s);
+	wb_put_u32_at(&payload, 0, s.count);
+
+	s.count = 0;
+	s.limit = WIRE_MAX_PAYLOAD;
+	count_at = payload.len;
+	wb_u32(&payload, 0);
+	arena_sync_freed(sync_block, &s);
+	wb_put_u32_at(&payload, count_at, s.count);
+	return send_frame(WIRE_MEM_SYNC_REPLY, f->seq, &payload);
+}
+
+static int do_reset(const struct wire_frame_in *f)
+{
+	if (f->len)
+		return send_nak(f->seq, NAK_MALFORMED, "RESET: payload is not empty");
+	wb_reset(&payload);
+	wb_u32(&payload, pt_reset());
+	return send_frame(WIRE_RESET_REPLY, f->seq, &payload);
+}
+
+static int handle_frame(const struct wire_frame_in *f)
+{
+	int ret;
+
+	if (have_last && f->seq == last_seq && f->type == last_type &&
+	    f->crc == last_crc) {
+		if (lockstep_verbose)
+			fprintf(stderr, "lockstep-agent: seq %u again: replaying the reply\n",
+				f->seq);
+		return write_all(link_fds.out_fd, last_reply.data,
+				 last_reply.len);
+	}
+
+	lockstep_ctx.seq = f->seq;
+	switch (f->type) {
+	case WIRE_HELLO:
+		ret = do_hello(f);
+		break;
+	case WIRE_BATCH:
+		ret = do_batch(f);
+		break;
+	case WIRE_MEM_SYNC:
+		ret = do_mem_sync(f);
+		break;
+	case WIRE_RESET:
+		ret = do_reset(f);
+		break;
+	default:
+		ret = send_nak(f->seq, NAK_UNKNOWN_TYPE, "unknown frame type");
+		break;
+	}
+	remember(f->seq, f->type, f->crc);
+	return ret;
+}
+
+static int serve(void)
+{
+	static uint8_t buf[65536];
+	struct wire_frame_in f;
+	struct pollfd pfd[2];
+	int nak, st, r, nfds;
+	ssize_t n;
+
+	for (;;) {
+		while ((st = wire_rx_next(&rx, &f, &nak)) != RX_NEED_MORE) {
+			if (st == RX_DROPPED)
+				r = send_nak(0, nak, nak == NAK_BAD_VERSION ?
+					     "frame of an unknown protocol version dropped" :
+					     "bad frame dropped");
+			else
+				r = handle_frame(&f);
+			if (r)
+				return -1;
+		}
+
+		pfd[0].fd = link_fds.in_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = link_fds.watch_fd;
+		pfd[1].events = POLLIN;
+		nfds = link_fds.watch_fd >= 0 ? 2 : 1;
+		r = poll(pfd, nfds, wire_rx_partial(&rx) ? RX_IDLE_MS : -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			wire_rx_drop_partial(&rx);
+			if (send_nak(0, NAK_BAD_FRAME, "incomplete frame timed out"))
+				return -1;
+			continue;
+		}
+
+		if (nfds == 2 && pfd[1].revents) {
+			n = read(link_fds.watch_fd, buf, sizeof(buf));
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+				return 0;
+		}
+		if (pfd[0].revents) {
+			n = read(link_fds.in_fd, buf, sizeof(buf));
+			if (n == 0)
+				return 0;
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n < 0)
+				return -1;
+			if (wire_rx_push(&rx, buf, n)) {
+				fprintf(stderr, "lockstep-agent: receive buffer overflow\n");
+				return -1;
+			}
+		}
+	}
+}
+
+static int make_raw(int fd)
+{
+	struct termios t;
+
+	if (tcgetattr(fd, &t))
+		return -1;
+	cfmakeraw(&t);
+	return tcsetattr(fd, TCSANOW, &t);
+}
+
+/*
+ * The agent keeps its own fd of the slave open: without it the master reads
+ * EIO (hangup) until the bench has opened the slave, and again whenever the
+ * bench closes and reopens it.
+ */
+static int open_pty(void)
+{
+	const char *name;
+	int m, s;
+
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return -1;
+	name = ptsname(m);
+	if (!name)
+		return -1;
+	s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0 || make_raw(s))
+		return -1;
+
+	link_fds.in_fd = m;
+	link_fds.out_fd = m;
+	link_fds.watch_fd = 0;
+	printf("LOCKSTEP-AGENT pty=%s\n", name);
+	fflush(stdout);
+	return 0;
+}
+
+static int open_tty(const char *path)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (isatty(fd) && make_raw(fd)) {
+		close(fd);
+		return -1;
+	}
+	link_fds.in_fd = fd;
+	link_fds.out_fd = fd;
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: lockstep-agent (--pty | --stdio | --tty PATH) [-v]\n"
+		"driver: %s\nbuild: %s\n",
+		LOCKSTEP_DRIVER_VERSION, LOCKSTEP_AGENT_BUILD);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = NULL, *tty = NULL;
+	pid_t parent = getppid();
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--pty") || !strcmp(argv[i], "--stdio")) {
+			mode = argv[i];
+		} else if (!strcmp(argv[i], "--tty") && i + 1 < argc) {
+			mode = argv[i];
+			tty = argv[++i];
+		} else if (!strcmp(argv[i], "-v")) {
+			lockstep_verbose = 1;
+		} else {
+			usage();
+		}
+	}
+	if (!mode)
+		usage();
+
+	signal(SIGPIPE, SIG_IGN);
+	if (arena_init()) {
+		perror("lockstep-agent: arena");
+		return 1;
+	}
+	crash_init();
+
+	/* The bench starts us as its child: go when it goes. */
+	if (!tty) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			return 0;
+	}
+
+	ret = 0;
+	if (!strcmp(mode, "--pty")) {
+		ret = open_pty();
+	} else if (tty) {
+		ret = open_tty(tty);
+	} else {
+		link_fds.in_fd = 0;
+		link_fds.out_fd = 1;
+	}
+	if (ret) {
+		fprintf(stderr, "lockstep-agent: %s%s%s: %s\n", mode,
+			tty ? " " : "", tty ? tty : "", strerror(errno));
+		return 1;
+	}
+
+	crash_set_fd(link_fds.out_fd);
+	wire_rx_init(&rx);
+	ret = serve();
+	crash_set_fd(-1);
+
+	/* Tear down like a RESET, so sanitizers see only the driver's leaks. */
+	pt_reset();
+	wb_free(&payload);
+	wb_free(&reply);
+	wb_free(&last_reply);
+	free(rx.buf);
+	return ret ? 1 : 0;
+}

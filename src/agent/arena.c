@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The agent's fake physical memory (see arena.h).
+ *
+ * A binary buddy allocator with its metadata kept outside the arena, so
+ * that nothing the driver scribbles over free or allocated memory can
+ * corrupt the allocator, and so that free memory can stay poisoned (and,
+ * in sanitizer builds, unreadable) until it is handed out again.
+ * Allocation is deterministic: the same sequence of requests from a fresh
+ * arena always yields the same addresses.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <sanitizer/asan_interface.h>
+
+#include "arena.h"
+
+#define NPAGES		((int32_t)(LOCKSTEP_ARENA_SIZE >> LOCKSTEP_PAGE_SHIFT))
+#define TOP_ORDER	(LOCKSTEP_MAX_ORDER - 1)
+
+enum {
+	PG_HEAD	= 1,	/* first page of a block, free or allocated */
+	PG_ALLOC = 2,	/* the block is allocated */
+	PG_FREE	= 4,	/* the block is on a free list */
+	PG_SENT	= 8,	/* the bench holds a copy (hash is that copy's) */
+};
+
+struct arena_page {
+	int32_t head;		/* head page of the allocated block, or -1 */
+	int32_t next;		/* free list links, free heads only */
+	int32_t prev;
+	uint8_t order;
+	uint8_t flags;
+	int8_t owner;
+	uint8_t dma_maps;
+	uint64_t hash;
+};
+
+struct freed_block {
+	uint64_t pa;
+	uint32_t len;
+};
+
+uintptr_t lockstep_arena_va;
+
+static struct arena_page pages[NPAGES];
+static int32_t free_list[LOCKSTEP_MAX_ORDER];
+/* Only blocks the bench holds go here, at most one entry per page. */
+static struct freed_block freed[NPAGES];
+static unsigned int nfreed;
+
+static void *pfn_va(int32_t pfn)
+{
+	return (void *)(lockstep_arena_va +
+			((uintptr_t)pfn << LOCKSTEP_PAGE_SHIFT));
+}
+
+static uint64_t pfn_pa(int32_t pfn)
+{
+	return LOCKSTEP_PHYS_BASE + ((uint64_t)pfn << LOCKSTEP_PAGE_SHIFT);
+}
+
+static uint32_t order_bytes(unsigned int order)
+{
+	return (uint32_t)ARENA_PAGE_SIZE << order;
+}
+
+static void poison(int32_t pfn, unsigned int order)
+{
+	memset(pfn_va(pfn), ARENA_PAGE_POISON, order_bytes(order));
+	ASAN_POISON_MEMORY_REGION(pfn_va(pfn), order_bytes(order));
+}
+
+static void free_push(int32_t pfn, unsigned int order)
+{
+	struct arena_page *pg = &pages[pfn];
+
+	pg->flags = PG_HEAD | PG_FREE;
+	pg->order = order;
+	pg->head = -1;
+	pg->owner = -1;
+	pg->dma_maps = 0;
+	pg->prev = -1;
+	pg->next = free_list[order];
+	if (pg->next >= 0)
+		pages[pg->next].prev = pfn;
+	free_list[order] = pfn;
+}
+
+static void free_del(int32_t pfn, unsigned int order)
+{
+	struct arena_page *pg = &pages[pfn];
+
+	if (pg->prev >= 0)
+		pages[pg->prev].next = pg->next;
+	else
+		free_list[order] = pg->next;
+	if (pg->next >= 0)
+		pages[pg->next].prev = pg->prev;
+	pg->flags = 0;
+}
+
+static void rebuild(void)
+{
+	int32_t pfn;
+	int o;
+
+	for (o = 0; o < LOCKSTEP_MAX_ORDER; o++)
+		free_list[o] = -1;
+	for (pfn = 0; pfn < NPAGES; pfn++) {
+		memset(&pages[pfn], 0, sizeof(pages[pfn]));
+		pages[pfn].head = -1;
+		pages[pfn].owner = -1;
+	}
+	/* Pushed from the top down, so the lowest block is handed out first. */
+	for (pfn = NPAGES - (1 << TOP_ORDER); pfn >= 0; pfn -= 1 << TOP_ORDER)
+		free_push(pfn, TOP_ORDER);
+	nfreed = 0;
+}
+
+int arena_init(void)
+{
+	void *va;
+
+	va = mmap(NULL, LOCKSTEP_ARENA_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (va == MAP_FAILED)
+		return -1;
+	lockstep_arena_va = (uintptr_t)va;
+	memset(va, ARENA_PAGE_POISON, LOCKSTEP_ARENA_SIZE);
+	ASAN_POISON_MEMORY_REGION(va, LOCKSTEP_ARENA_SIZE);
+	rebuild();
+	return 0;
+}
+
+/* RESET: every block goes back, leaked or not, and the bench's copy is void. */
+void arena_reclaim_all(void)
+{
+	int32_t pfn;
+
+	for (pfn = 0; pfn < NPAGES; pfn++)
+		if ((pages[pfn].flags & (PG_HEAD | PG_ALLOC)) ==
+		    (PG_HEAD | PG_ALLOC))
+			poison(pfn, pages[pfn].order);
+	rebuild();
+}
+
+void *arena_alloc(unsigned int order, int owner)
+{
+	unsigned int o;
+	int32_t pfn, i;
+	struct arena_page *pg;
+
+	if (order > TOP_ORDER)
+		return NULL;
+	for (o = order; o <= TOP_ORDER && free_list[o] < 0; o++)
+		;
+	if (o > TOP_ORDER)
+		return NULL;
+
+	pfn = free_list[o];
+	free_del(pfn, o);
+	/* Keep the lower half, return the upper half to the free lists. */
+	while (o > order) {
+		o--;
+		free_push(pfn + (1 << o), o);
+	}
+
+	for (i = 0; i < (1 << order); i++) {
+		pages[pfn + i].head = pfn;
+		pages[pfn + i].flags = 0;
+	}
+	pg = &pages[pfn];
+	pg->flags = PG_HEAD | PG_ALLOC;
+	pg->order = order;
+	pg->owner = owner;
+	pg->dma_maps = 0;
+	pg->hash = 0;
+
+	ASAN_UNPOISON_MEMORY_REGION(pfn_va(pfn), order_bytes(order));
+	return pfn_va(pfn);
+}
+
+static int va_pfn(const void *va, int32_t *pfn)
+{
+	uintptr_t off = (uintptr_t)va - lockstep_arena_va;
+
+	if ((uintptr_t)va < lockstep_arena_va || off >= LOCKSTEP_ARENA_SIZE)
+		return ARENA_ERR_OUTSIDE;
+	if (off & (ARENA_PAGE_SIZE - 1))
+		return ARENA_ERR_NOT_BLOCK;
+	*pfn = off >> LOCKSTEP_PAGE_SHIFT;
+	return ARENA_OK;
+}
+
+/*
+ * A bad free is refused rather than carried out: the block then shows up as
+ * a leak as well, but the allocator stays consistent for the next case.
+ */
+int arena_free(void *va, unsigned int order)
+{
+	struct arena_page *pg;
+	int32_t pfn, buddy, i;
+	int err;
+
+	err = va_pfn(va, &pfn);
+	if (err)
+		return err;
+	pg = &pages[pfn];
+	if ((pg->flags & (PG_HEAD | PG_ALLOC)) != (PG_HEAD | PG_ALLOC))
+		return ARENA_ERR_NOT_BLOCK;
+	if (pg->order != order)
+		return ARENA_ERR_ORDER;
+
+	if (pg->flags & PG_SENT) {
+		freed[nfreed].pa = pfn_pa(pfn);
+		freed[nfreed].len = order_bytes(order);
+		nfreed++;
+	}
+	poison(pfn, order);
+	for (i = 0; i < (1 << order); i++) {
+		pages[pfn + i].head = -1;
+		pages[pfn + i].flags = 0;
+	}
+
+	while (order < TOP_ORDER) {
+		buddy = pfn ^ (1 << order);
+		if (!(pages[buddy].flags & PG_FREE) ||
+		    pages[buddy].order != order)
+			break;
+		free_del(buddy, order);
+		if (buddy < pfn)
+			pfn = buddy;
+		order++;
+	}
+	free_push(pfn, order);
+	return ARENA_OK;
+}
+
+const char *arena_strerror(int err)
+{
+	switch (err) {
+	case ARENA_OK:
+		return "ok";
+	case ARENA_ERR_OUTSIDE:
+		return "address outside the page arena";
+	case ARENA_ERR_NOT_BLOCK:
+		return "not an allocated block";
+	case ARENA_ERR_ORDER:
+		return "order differs from the allocation's";
+	case ARENA_ERR_NOT_MAPPED:
+		return "memory not DMA-mapped";
+	case ARENA_ERR_SPAN:
+		return "range crosses the end of its block";
+	}
+	return "?";
+}
+
+uint64_t arena_pa(const void *va)
+{
+	return (uintptr_t)va - lockstep_arena_va + LOCKSTEP_PHYS_BASE;
+}
+
+bool arena_has_pa(uint64_t pa, uint64_t len)
+{
+	return pa >= LOCKSTEP_PHYS_BASE &&
+	       pa - LOCKSTEP_PHYS_BASE < LOCKSTEP_ARENA_SIZE &&
+	       len <= LOCKSTEP_ARENA_SIZE - (pa - LOCKSTEP_PHYS_BASE);
+}
+
+static int pa_block(uint64_t pa, uint64_t len, struct arena_page **pgp)
+{
+	struct arena_page *pg;
+	int32_t pfn, head;
+
+	if (!len)
+		len = 1;
+	if (!arena_has_pa(pa, len))
+		return ARENA_ERR_OUTSIDE;
+	pfn = (pa - LOCKSTEP_PHYS_BASE) >> LOCKSTEP_PAGE_SHIFT;
+	head = pages[pfn].head;
+	if (head < 0)
+		return ARENA_ERR_NOT_BLOCK;
+	pg = &pages[head];
+	if (pa + len > pfn_pa(head) + order_bytes(pg->order))
+		return ARENA_ERR_SPAN;
+	*pgp = pg;
+	return ARENA_OK;
+}
+
+int arena_dma_map(uint64_t pa, uint64_t len)
+{
+	struct arena_page *pg;
+	int err = pa_block(pa, len, &pg);
+
+	if (err)
+		return err;
+	if (pg->dma_maps < 255)
+		pg->dma_maps++;
+	return ARENA_OK;
+}
+
+int arena_dma_unmap(uint64_t pa, uint64_t len)
+{
+	struct arena_page *pg;
+	int err = pa_block(pa, len, &pg);
+
+	if (err)
+		return err;
+	if (!pg->dma_maps)
+		return ARENA_ERR_NOT_MAPPED;
+	pg->dma_maps--;
+	return ARENA_OK;
+}
+
+int arena_dma_check(uint64_t pa, uint64_t len)
+{
+	struct arena_page *pg;
+	int err = pa_block(pa, len, &pg);
+
+	if (err)
+		return err;
+	return pg->dma_maps ? ARENA_OK : ARENA_ERR_NOT_MAPPED;
+}
+
+/* Calls @fn on every allocated block head, in address order. */
+#define for_each_block(pfn)						\
+	for (pfn = 0; pfn < NPAGES;					\
+	     pfn += (pages[pfn].flags & PG_HEAD) ? 1 << pages[pfn].order : 1)
+
+static bool is_alloc_head(int32_t pfn)
+{
+	return (pages[pfn].flags & (PG_HEAD | PG_ALLOC)) ==
+	       (PG_HEAD | PG_ALLOC);
+}
+
+unsigned int arena_count_owned(int owner)
+{
+	unsigned int n = 0;
+	int32_t pfn;
+
+	for_each_block(pfn)
+		if (is_alloc_head(pfn) && pages[pfn].owner == owner)
+			n++;
+	return n;
+}
+
+unsigned int arena_count_allocated(void)
+{
+	unsigned int n = 0;
+	int32_t pfn;
+
+	for_each_block(pfn)
+		if (is_alloc_head(pfn))
+			n++;
+	return n;
+}
+
+void arena_describe_owned(int owner, char *buf, size_t len)
+{
+	size_t used = 0;
+	int32_t pfn;
+	int n;
+
+	if (len)
+		buf[0] = 0;
+	for_each_block(pfn) {
+		if (!is_alloc_head(pfn) || pages[pfn].owner != owner)
+			continue;
+		n = snprintf(buf + used, len - used, "%s0x%llx+0x%x",
+			     used ? " " : "",
+			     (unsigned long long)pfn_pa(pfn),
+			     order_bytes(pages[pfn].order));
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += n;
+	}
+}
+
+void arena_disown(int owner)
+{
+	int32_t pfn;
+
+	for_each_block(pfn)
+		if (is_alloc_head(pfn) && pages[pfn].owner == owner)
+			pages[pfn].owner = -1;
+}
+
+static uint64_t block_hash(int32_t pfn)
+{
+	const uint64_t *w = pfn_va(pfn);
+	size_t i, n = order_bytes(pages[pfn].order) / sizeof(*w);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (i = 0; i < n; i++) {
+		h ^= w[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void arena_sync_changed(arena_block_fn fn, void *arg)
+{
+	struct arena_page *pg;
+	int32_t pfn;
+	uint64_t h;
+
+	for_each_block(pfn) {
+		if (!is_alloc_head(pfn))
+			continue;
+		pg = &pages[pfn];
+		h = block_hash(pfn);
+		if ((pg->flags & PG_SENT) && pg->hash == h)
+			continue;
+		if (fn(arg, pfn_pa(pfn), pfn_va(pfn), order_bytes(pg->order)))
+			return;
+		pg->flags |= PG_SENT;
+		pg->hash = h;
+	}
+}
+
+void arena_sync_freed(arena_block_fn fn, void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < nfreed; i++)
+		fn(arg, freed[i].pa, NULL, freed[i].len);
+	nfreed = 0;
+}
+
+unsigned int arena_freed_pending(void)
+{
+	return nfreed;
+}

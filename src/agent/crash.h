@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The agent's last words: a CRASH frame on the link when the driver takes
+ * a fatal signal, hits BUG(), or (in sanitizer builds) trips a sanitizer.
+ */
+#ifndef LOCKSTEP_CRASH_H
+#define LOCKSTEP_CRASH_H
+
+void crash_init(void);
+/* Where CRASH frames go; -1 once the link is closed. */
+void crash_set_fd(int fd);
+void crash_bug(const char *text) __attribute__((noreturn));
+/* Whether the agent was built with sanitizers (HELLO capability bit 3). */
+int crash_sanitized(void);
+
+#endif /* LOCKSTEP_CRASH_H */

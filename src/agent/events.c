@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-operation counters and the per-batch event list.  The list has a
+ * fixed capacity so that a driver stuck in a WARN loop cannot grow the
+ * reply past the protocol's frame limit; what does not fit is counted.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "events.h"
+
+struct op_ctx lockstep_ctx = {
+	.op_index = OP_INDEX_NONE,
+	.owner = OWNER_NONE,
+};
+
+int lockstep_verbose;
+
+static struct event events[EVENT_MAX];
+static unsigned int nevents;
+static unsigned int ndropped;
+
+void ctx_begin_op(uint32_t op_index, uint8_t opcode, int owner)
+{
+	lockstep_ctx.op_index = op_index;
+	lockstep_ctx.opcode = opcode;
+	lockstep_ctx.owner = owner;
+	lockstep_ctx.tlb_flush_all = 0;
+	lockstep_ctx.tlb_flush_walk = 0;
+	lockstep_ctx.tlb_add_page = 0;
+	lockstep_ctx.warns = 0;
+	lockstep_ctx.dma_syncs = 0;
+}
+
+void ctx_end_op(void)
+{
+	lockstep_ctx.op_index = OP_INDEX_NONE;
+	lockstep_ctx.opcode = 0;
+	lockstep_ctx.owner = OWNER_NONE;
+}
+
+void events_clear(void)
+{
+	nevents = 0;
+	ndropped = 0;
+}
+
+void event_add(uint8_t kind, const char *text)
+{
+	struct event *e;
+
+	if (lockstep_verbose)
+		fprintf(stderr, "lockstep-agent: op %d event %u: %s\n",
+			(int)lockstep_ctx.op_index, kind, text);
+	if (nevents == EVENT_MAX) {
+		ndropped++;
+		return;
+	}
+	e = &events[nevents++];
+	e->op_index = lockstep_ctx.op_index;
+	e->kind = kind;
+	snprintf(e->text, sizeof(e->text), "%s", text);
+}
+
+void event_addf(uint8_t kind, const char *fmt, ...)
+{
+	char text[EVENT_TEXT_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	event_add(kind, text);
+}
+
+unsigned int events_count(void)
+{
+	return nevents;
+}
+
+const struct event *event_get(unsigned int i)
+{
+	return i < nevents ? &events[i] : NULL;
+}
+
+unsigned int events_dropped(void)
+{
+	return ndropped;
+}
