@@ -39,6 +39,7 @@ public final class Campaign {
     private long shrinkNanos;
     private long lastSummary;
     private long runStart;
+    private final Map<String, String> aliases = new java.util.HashMap<>();
 
     public Campaign(Target target, CampaignSettings settings, KnownDivergences known, PrintStream console) {
         this.target = target;
@@ -99,35 +100,57 @@ public final class Campaign {
     }
 
     private void record(Divergence d, List<Op> history) throws TargetFailure, IOException {
-        if (findings.contains(d.title())) {
-            findings.repeat(d.title());
+        String known = aliases.getOrDefault(d.title(), d.title());
+        if (findings.contains(known)) {
+            findings.repeat(known);
             return;
         }
         long t0 = System.nanoTime();
         status.message("new finding: " + d.title() + "  (shrinking " + (d.opIndex() + 1) + " operations)");
-        CaseRunner runner = new CaseRunner(target, s.config(), s.options(), s.batch());
-        Shrinker shrinker = new Shrinker(runner, s.shrinkAttempts(), s.shrinkMillis());
+        CaseRunner fast = new CaseRunner(target, s.config(), s.options(), s.batch());
+        Shrinker shrinker = new Shrinker(fast, s.shrinkAttempts(), s.shrinkMillis());
         List<Op> minimal = shrinker.shrink(history, d);
-        Divergence replayed = runner.run(minimal).orElse(null);
-        Divergence again = runner.run(minimal).orElse(null);
+        // Judged one operation at a time, the minimal case names the first operation after which
+        // model and driver part ways: that is the finding. The campaign's batched title becomes an
+        // alias of it, so later occurrences count here without another shrink.
+        CaseRunner precise = new CaseRunner(target, s.config(), s.options(), 1);
+        Divergence exact = precise.run(minimal).orElse(null);
+        int batch = 1;
+        if (exact == null) {
+            exact = d;
+            batch = s.batch();
+        } else if (!exact.title().equals(d.title())) {
+            minimal = new Shrinker(precise, s.shrinkAttempts(), s.shrinkMillis()).shrink(minimal, exact);
+        }
+        CaseRunner replay = batch == 1 ? precise : fast;
+        Divergence again = replay.run(minimal).orElse(null);
+        Divergence third = replay.run(minimal).orElse(null);
         String note;
-        if (replayed != null && again != null && replayed.title().equals(d.title()) && again.title().equals(d.title())) {
+        if (again != null && third != null && again.title().equals(exact.title()) && third.title().equals(exact.title())) {
             note = "The minimised reproducer (" + minimal.size() + " operations, " + shrinker.attempts()
-                    + " shrink runs) replayed the same finding twice.\n\nDetail of the minimised run:\n" + replayed.detail();
+                    + " shrink runs) replayed the same finding twice.\n\nDetail of the minimised run:\n" + again.detail();
         } else {
+            exact = d;
             minimal = history;
+            batch = s.batch();
             note = "Shrinking could not keep this finding reproducible; the reproducer is the whole case ("
                     + history.size() + " operations). It may depend on state outside the case.";
         }
-        Reproducer r = new Reproducer(d.title(), d.depth(), s.config(), s.options(), s.seed(), s.batch(), minimal);
-        Finding f = findings.add(d, ops, r, note);
+        aliases.put(d.title(), exact.title());
+        if (findings.contains(exact.title())) {
+            findings.repeat(exact.title());
+            shrinkNanos += System.nanoTime() - t0;
+            return;
+        }
+        Reproducer r = new Reproducer(exact.title(), exact.depth(), s.config(), s.options(), s.seed(), batch, minimal);
+        Finding f = findings.add(exact, ops, r, (exact == d ? "" : "Seen in the campaign as: " + d.title() + "\n") + note);
         Map<String, String> attachments = new LinkedHashMap<>();
         attachments.put("reproducer.lst", r.render());
         attachments.put("detail.txt", f.detail());
         allure.writeFinding(summary(System.nanoTime(), false), f, attachments);
         shrinkNanos += System.nanoTime() - t0;
         status.message((f.known() ? "  known divergence (" + f.knownReason() + ")" : "  saved")
-                + ": " + s.out().resolve(f.reproducer()) + " (" + minimal.size() + " operations)");
+                + ": " + f.title() + " -> " + s.out().resolve(f.reproducer()) + " (" + minimal.size() + " operations)");
         writeSummary(false);
     }
 

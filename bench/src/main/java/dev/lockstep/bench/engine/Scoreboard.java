@@ -37,6 +37,7 @@ public final class Scoreboard {
     private final Coverage coverage;
     private IoPgtableModel model;
     private WalkConfig walk;
+    private String lastLabel = "";
 
     public Scoreboard(PgtableConfig config, ContractOptions options, Coverage coverage) {
         this.config = config;
@@ -91,6 +92,7 @@ public final class Scoreboard {
     /** Predicts op, compares the target's result and events with it, and returns every divergence. */
     public List<Divergence> check(int opIndex, Op op, OpResult r, List<AgentEvent> events) {
         Prediction p = predict(op);
+        lastLabel = p.label();
         List<Divergence> out = new ArrayList<>();
         if (r.status() == OpResult.BENCH_ERROR) {
             out.add(new Divergence("bench error: the agent refused " + op.kind(), 1, Category.MODEL_ERROR, opIndex,
@@ -181,6 +183,14 @@ public final class Scoreboard {
 
     /** Walks the driver's tables at each probe and compares with the contract (depth 3). */
     public List<Divergence> checkSemantics(int opIndex, TableMirror memory, long[] probes, int probeCount) {
+        return checkSemantics(opIndex, memory, probes, probeCount, false);
+    }
+
+    /**
+     * As above; with {@code afterOneOperation} the title names the operation the tables were read
+     * after, which is only meaningful when a single operation ran since the last check.
+     */
+    public List<Divergence> checkSemantics(int opIndex, TableMirror memory, long[] probes, int probeCount, boolean afterOneOperation) {
         List<Divergence> out = new ArrayList<>();
         if (walk == null || model == null) {
             return out;
@@ -196,7 +206,8 @@ public final class Scoreboard {
             }
             List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(m, va, t, options);
             if (!mm.isEmpty()) {
-                out.add(new Divergence("semantics: " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex,
+                String after = afterOneOperation ? " after " + lastLabel : "";
+                out.add(new Divergence("semantics" + after + ": " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex,
                         walkDetail(va, m, t, mm)));
                 return out;
             }

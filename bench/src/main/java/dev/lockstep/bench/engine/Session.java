@@ -99,7 +99,7 @@ public final class Session {
         if (model != null) {
             addSample(model.mappings());
         }
-        List<Divergence> sem = scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount);
+        List<Divergence> sem = scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1);
         return sem.isEmpty() ? Optional.empty() : Optional.of(sem.get(0));
     }
 
