@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             "Then:        lockstep replay OUT/findings/ID/reproducer.lst",
             ""},
         subcommands = {FuzzCommand.class, ReplayCommand.class, FormatsCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 findings (fuzz --fail-on-findings) or still reproduces (replay), 2 bad input or setup."})
+        footer = {"", "Exit codes: 0 done, 1 findings (fuzz --fail-on-findings) or still reproduces (replay), 2 bad input or setup,",
+            "3 internal error (a Lockstep bug)."})
 public final class Main implements Runnable {
 
     @Override
@@ -34,7 +35,11 @@ public final class Main implements Runnable {
                 System.err.println("lockstep: " + ex.getMessage());
                 return 2;
             }
-            throw ex;
+            // A bench bug: say so first, then keep the trace for the bug report.
+            System.err.println("lockstep: internal error (" + ex + "); this is a Lockstep bug: please report it with the trace below."
+                    + " Results written so far are kept.");
+            ex.printStackTrace();
+            return 3;
         });
         cl.setParameterExceptionHandler((ex, argv) -> {
             String msg = ex.getMessage();

@@ -44,7 +44,7 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
 
     /** The level at which a leaf maps exactly pgsize bytes, or -1 if none does. */
     public int leafLevel(long pgsize) {
-        for (int level = 3; level >= 0; level--) {
+        for (int level = 3; level >= startLevel(); level--) {
             if (granule.blockSize(level) == pgsize) {
                 return level;
             }

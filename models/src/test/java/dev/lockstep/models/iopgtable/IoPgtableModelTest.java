@@ -165,4 +165,16 @@ class IoPgtableModelTest {
         assertEquals(-Errno.EEXIST, o.status());
         assertEquals(MapSituation.OVER_SPLIT, o.situation());
     }
+
+    @Test
+    void aSizeNoLevelMapsIsABadPgsizeOnEveryGranule() {
+        for (Granule g : Granule.values()) {
+            PgtableConfig c = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S1, g, 48, 48, 0, true);
+            IoPgtableModel m = new IoPgtableModel(c, ContractOptions.defaults());
+            for (long size : new long[] {0, 0x2000, 1L << 42, 1L << 47, 3 * g.size()}) {
+                assertEquals(MapSituation.BAD_PGSIZE, m.map(0, 0, size, 1, rw).situation(), g + " " + size);
+                assertEquals(UnmapSituation.BAD_PGSIZE, m.unmap(0, size, 1).situation(), g + " " + size);
+            }
+        }
+    }
 }
