@@ -1,0 +1,157 @@
+package dev.lockstep.bench.target;
+
+import dev.lockstep.bench.link.AgentCrashedException;
+import dev.lockstep.bench.link.ByteLink;
+import dev.lockstep.bench.link.Frame;
+import dev.lockstep.bench.link.FrameCodec;
+import dev.lockstep.bench.link.LinkException;
+import dev.lockstep.bench.link.ProtocolClient;
+import dev.lockstep.bench.link.ReplyTimeoutException;
+import dev.lockstep.bench.wire.AgentInfo;
+import dev.lockstep.bench.wire.BatchReply;
+import dev.lockstep.bench.wire.MemoryDelta;
+import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.WireCodec;
+import dev.lockstep.bench.wire.WireFormatException;
+import dev.lockstep.reports.TargetInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A target reached through the Lockstep wire protocol: the host agent on a pseudo-terminal, or an
+ * agent on a board's serial port. How the agent is started and stopped is the {@link AgentProcess}'s
+ * business; this class speaks the protocol and turns what goes wrong into target failures.
+ */
+public final class AgentTarget implements Target {
+    private final AgentProcess process;
+    private final String kind;
+    private final long watchdogMillis;
+    private ProtocolClient client;
+    private AgentInfo info;
+    private long restarts;
+    private final Map<String, Long> retiredLinkStats = new LinkedHashMap<>();
+
+    public AgentTarget(String kind, AgentProcess process, long watchdogMillis) throws TargetSetupException {
+        this.kind = kind;
+        this.process = process;
+        this.watchdogMillis = watchdogMillis;
+        connect();
+    }
+
+    private void connect() throws TargetSetupException {
+        ByteLink link = process.start();
+        client = new ProtocolClient(link);
+        try {
+            Frame r = client.request(Frame.HELLO, WireCodec.hello(FrameCodec.VERSION), Frame.HELLO_REPLY,
+                    Math.max(watchdogMillis, 5000));
+            info = WireCodec.helloReply(r.payload());
+        } catch (ReplyTimeoutException e) {
+            process.stop();
+            throw new TargetSetupException(link.describe() + " does not answer the Lockstep handshake; is a Lockstep agent on it?");
+        } catch (LinkException | WireFormatException e) {
+            process.stop();
+            throw new TargetSetupException(link.describe() + ": " + e.getMessage());
+        } catch (AgentCrashedException e) {
+            process.stop();
+            throw new TargetSetupException("the agent crashed during the handshake: " + e.getMessage());
+        }
+        if (info.protocolVersion() != FrameCodec.VERSION) {
+            process.stop();
+            throw new TargetSetupException("the agent on " + link.describe() + " speaks protocol " + info.protocolVersion()
+                    + ", this bench " + FrameCodec.VERSION + "; rebuild the agent from this checkout");
+        }
+    }
+
+    @Override
+    public AgentInfo info() {
+        return info;
+    }
+
+    @Override
+    public TargetInfo describe() {
+        return new TargetInfo(kind, info.driverVersion(), info.agentBuild(), client.link().describe());
+    }
+
+    @Override
+    public BatchReply execute(List<Op> ops) throws TargetFailure {
+        byte[] reply = call(Frame.BATCH, WireCodec.batch(ops), Frame.BATCH_REPLY);
+        try {
+            return WireCodec.batchReply(reply, ops.size());
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
+    }
+
+    @Override
+    public MemoryDelta syncMemory() throws TargetFailure {
+        byte[] reply = call(Frame.MEM_SYNC, new byte[0], Frame.MEM_SYNC_REPLY);
+        try {
+            return WireCodec.memSyncReply(reply);
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
+    }
+
+    @Override
+    public long reset() throws TargetFailure {
+        byte[] reply = call(Frame.RESET, new byte[0], Frame.RESET_REPLY);
+        try {
+            return WireCodec.resetReply(reply);
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
+    }
+
+    private byte[] call(int type, byte[] payload, int replyType) throws TargetFailure {
+        try {
+            return client.request(type, payload, replyType, watchdogMillis).payload();
+        } catch (AgentCrashedException e) {
+            throw new TargetFailure(TargetFailure.Kind.CRASH, e.opIndex(), "agent crashed: " + e.getMessage());
+        } catch (ReplyTimeoutException e) {
+            if (process.alive()) {
+                throw new TargetFailure(TargetFailure.Kind.HANG, -1, "agent hung: " + e.getMessage());
+            }
+            throw new TargetFailure(TargetFailure.Kind.CRASH, -1, "agent died: " + process.exitDescription());
+        } catch (LinkException e) {
+            if (!process.alive()) {
+                throw new TargetFailure(TargetFailure.Kind.CRASH, -1, "agent died: " + process.exitDescription());
+            }
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
+    }
+
+    @Override
+    public void restart() throws TargetFailure {
+        retire();
+        process.stop();
+        restarts++;
+        try {
+            connect();
+        } catch (TargetSetupException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot restart the agent: " + e.getMessage());
+        }
+    }
+
+    private void retire() {
+        client.stats().asMap(client.codec()).forEach((k, v) -> retiredLinkStats.merge(k, v, Long::sum));
+    }
+
+    @Override
+    public Map<String, Long> health() {
+        Map<String, Long> m = new LinkedHashMap<>(retiredLinkStats);
+        client.stats().asMap(client.codec()).forEach((k, v) -> m.merge(k, v, Long::sum));
+        m.put("agent_restarts", restarts);
+        return m;
+    }
+
+    /** Bytes seen on the line outside frames (a board's console), for the run's log. */
+    public String lineNoise() {
+        return client.codec().noiseSample();
+    }
+
+    @Override
+    public void close() {
+        process.stop();
+    }
+}

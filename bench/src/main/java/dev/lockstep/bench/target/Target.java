@@ -1,0 +1,33 @@
+package dev.lockstep.bench.target;
+
+import dev.lockstep.bench.wire.AgentInfo;
+import dev.lockstep.bench.wire.BatchReply;
+import dev.lockstep.bench.wire.MemoryDelta;
+import dev.lockstep.bench.wire.Op;
+import dev.lockstep.reports.TargetInfo;
+import java.util.List;
+import java.util.Map;
+
+/** A driver under test behind a link: the DUT of the testbench. */
+public interface Target extends AutoCloseable {
+
+    AgentInfo info();
+
+    TargetInfo describe();
+
+    BatchReply execute(List<Op> ops) throws TargetFailure;
+
+    MemoryDelta syncMemory() throws TargetFailure;
+
+    /** Frees every page table and forgets every handle; returns blocks still allocated (leaks). */
+    long reset() throws TargetFailure;
+
+    /** Starts the agent afresh after a crash or hang. */
+    void restart() throws TargetFailure;
+
+    /** Link and process health counters for summary.json. */
+    Map<String, Long> health();
+
+    @Override
+    void close();
+}
