@@ -8,6 +8,7 @@ import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,16 +40,17 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Path runDir = Files.createTempDirectory("lockstep-replay");
         try (Target target = targetOptions.open(runDir)) {
-            Optional<Divergence> d = new CaseRunner(target, r.config(), r.options(), r.batch()).run(r.ops());
-            if (d.isPresent() && d.get().title().equals(r.title())) {
+            List<Divergence> run = new CaseRunner(target, r.config(), r.options(), r.batch()).run(r.ops());
+            Optional<Divergence> same = run.stream().filter(x -> x.title().equals(r.title())).findFirst();
+            if (same.isPresent()) {
                 System.out.println("reproduces: " + r.title());
                 System.out.println();
-                System.out.println(d.get().detail());
+                System.out.println(same.get().detail());
                 return 1;
             }
-            if (d.isPresent()) {
-                System.out.println("gone: '" + r.title() + "' no longer fires, but another divergence does: " + d.get().title());
-                System.out.println(d.get().detail());
+            if (!run.isEmpty()) {
+                System.out.println("gone: '" + r.title() + "' no longer fires, but another divergence does: " + run.get(0).title());
+                System.out.println(run.get(0).detail());
                 return 0;
             }
             System.out.println("gone: " + r.title() + " (" + r.ops().size() + " operations ran clean on " + target.info().driverVersion() + ")");

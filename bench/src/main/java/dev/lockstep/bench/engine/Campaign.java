@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,13 +76,14 @@ public final class Campaign {
         while (!budgetSpent(start)) {
             cases++;
             session.begin();
-            Optional<Divergence> d = session.step(List.of(gen.alloc()));
+            List<Divergence> pending = new ArrayList<>();
+            boolean over = collect(pending, session.step(List.of(gen.alloc())));
             ops++;
             int length = gen.caseLength();
             int done = 0;
-            while (d.isEmpty() && done < length && !budgetSpent(start)) {
+            while (!over && done < length && !budgetSpent(start)) {
                 List<Op> batch = gen.batch(session.model(), Math.min(s.batch(), length - done));
-                d = session.step(batch);
+                over = collect(pending, session.step(batch));
                 ops += batch.size();
                 done += batch.size();
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
@@ -89,14 +91,26 @@ public final class Campaign {
                         coverage.binsHit(), coverage.binsTotal(), 0, false);
                 maybeWriteSummary();
             }
-            if (d.isEmpty()) {
-                d = session.step(List.of(new Op.Free(0)));
+            if (!over) {
+                collect(pending, session.step(List.of(new Op.Free(0))));
                 ops++;
             }
-            if (d.isPresent()) {
-                record(d.get(), List.copyOf(session.history()));
+            // Shrinking resets the target, so findings are worked on once the case is over.
+            List<Op> history = List.copyOf(session.history());
+            for (Divergence d : pending) {
+                record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)));
             }
         }
+    }
+
+    /** Keeps the first divergence of each title in a case; returns whether the case must end. */
+    private static boolean collect(List<Divergence> pending, List<Divergence> found) {
+        for (Divergence d : found) {
+            if (pending.stream().noneMatch(p -> p.title().equals(d.title()))) {
+                pending.add(d);
+            }
+        }
+        return !found.isEmpty() && found.get(found.size() - 1).fatal();
     }
 
     private void record(Divergence d, List<Op> history) throws TargetFailure, IOException {
@@ -110,11 +124,11 @@ public final class Campaign {
         CaseRunner fast = new CaseRunner(target, s.config(), s.options(), s.batch());
         Shrinker shrinker = new Shrinker(fast, s.shrinkAttempts(), s.shrinkMillis());
         List<Op> minimal = shrinker.shrink(history, d);
-        // Judged one operation at a time, the minimal case names the first operation after which
-        // model and driver part ways: that is the finding. The campaign's batched title becomes an
-        // alias of it, so later occurrences count here without another shrink.
+        // Judged one operation at a time, the minimal case names the operation after which model
+        // and driver part ways: that is the finding. The campaign's batched title becomes an alias
+        // of it, so later occurrences count here without another shrink.
         CaseRunner precise = new CaseRunner(target, s.config(), s.options(), 1);
-        Divergence exact = precise.run(minimal).orElse(null);
+        Divergence exact = localise(d, precise.run(minimal)).orElse(null);
         int batch = 1;
         if (exact == null) {
             exact = d;
@@ -123,12 +137,12 @@ public final class Campaign {
             minimal = new Shrinker(precise, s.shrinkAttempts(), s.shrinkMillis()).shrink(minimal, exact);
         }
         CaseRunner replay = batch == 1 ? precise : fast;
-        Divergence again = replay.run(minimal).orElse(null);
-        Divergence third = replay.run(minimal).orElse(null);
+        boolean again = replay.find(minimal, exact.title()).isPresent();
+        Optional<Divergence> third = replay.find(minimal, exact.title());
         String note;
-        if (again != null && third != null && again.title().equals(exact.title()) && third.title().equals(exact.title())) {
+        if (again && third.isPresent()) {
             note = "The minimised reproducer (" + minimal.size() + " operations, " + shrinker.attempts()
-                    + " shrink runs) replayed the same finding twice.\n\nDetail of the minimised run:\n" + again.detail();
+                    + " shrink runs) replayed the same finding twice.\n\nDetail of the minimised run:\n" + third.get().detail();
         } else {
             exact = d;
             minimal = history;
@@ -152,6 +166,23 @@ public final class Campaign {
         status.message((f.known() ? "  known divergence (" + f.knownReason() + ")" : "  saved")
                 + ": " + f.title() + " -> " + s.out().resolve(f.reproducer()) + " (" + minimal.size() + " operations)");
         writeSummary(false);
+    }
+
+    /**
+     * The divergence of a one-operation-at-a-time run that stands for d: for a fatal d, the run's
+     * fatal end; for a survivable one, the same disagreement named with the operation it followed.
+     */
+    private static Optional<Divergence> localise(Divergence d, List<Divergence> run) {
+        if (d.fatal()) {
+            return run.isEmpty() || !run.get(run.size() - 1).fatal() ? Optional.empty() : Optional.of(run.get(run.size() - 1));
+        }
+        String base = baseTitle(d.title());
+        return run.stream().filter(x -> !x.fatal() && baseTitle(x.title()).equals(base)).findFirst();
+    }
+
+    /** "semantics after map fresh 4K: X" and "semantics: X" are one disagreement. */
+    static String baseTitle(String title) {
+        return title.replaceFirst("^semantics after [^:]*: ", "semantics: ");
     }
 
     private boolean budgetSpent(long start) {

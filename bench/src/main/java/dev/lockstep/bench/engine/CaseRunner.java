@@ -5,6 +5,7 @@ import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.wire.Op;
 import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,16 +23,24 @@ public final class CaseRunner implements Shrinker.Runner {
         this.batchSize = batchSize;
     }
 
+    /** Every divergence of the case, in order, up to and including the first fatal one. */
     @Override
-    public Optional<Divergence> run(List<Op> ops) throws TargetFailure {
+    public List<Divergence> run(List<Op> ops) throws TargetFailure {
         Session s = new Session(target, config, options, Coverage.none());
         s.begin();
+        List<Divergence> all = new ArrayList<>();
         for (int i = 0; i < ops.size(); i += batchSize) {
-            Optional<Divergence> d = s.step(ops.subList(i, Math.min(ops.size(), i + batchSize)));
-            if (d.isPresent()) {
-                return d;
+            List<Divergence> ds = s.step(ops.subList(i, Math.min(ops.size(), i + batchSize)));
+            all.addAll(ds);
+            if (!ds.isEmpty() && ds.get(ds.size() - 1).fatal()) {
+                break;
             }
         }
-        return Optional.empty();
+        return all;
+    }
+
+    /** The divergence with this title in a run of ops, if the run shows it. */
+    public Optional<Divergence> find(List<Op> ops, String title) throws TargetFailure {
+        return run(ops).stream().filter(d -> d.title().equals(title)).findFirst();
     }
 }

@@ -7,8 +7,19 @@ import dev.lockstep.reports.Category;
  * it. The title groups divergences of one kind (it carries no addresses); the detail tells this one.
  *
  * @param opIndex the operation of the case at which it fired
+ * @param fatal   whether the case must end here (states may have parted), or may go on
  */
-public record Divergence(String title, int depth, Category category, int opIndex, String detail) {
+public record Divergence(String title, int depth, Category category, int opIndex, String detail, boolean fatal) {
+
+    /** A divergence after which model and driver may no longer agree on the state: the case ends. */
+    public Divergence(String title, int depth, Category category, int opIndex, String detail) {
+        this(title, depth, category, opIndex, detail, true);
+    }
+
+    /** A divergence that leaves both sides agreeing on what is mapped: the case can go on. */
+    public Divergence survivable() {
+        return new Divergence(title, depth, category, opIndex, detail, false);
+    }
 
     public static String depthName(int depth) {
         return switch (depth) {

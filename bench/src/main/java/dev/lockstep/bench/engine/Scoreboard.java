@@ -127,7 +127,7 @@ public final class Scoreboard {
         for (AgentEvent e : events) {
             if (e.kind() == AgentEvent.Kind.WARN && !p.misuse()) {
                 out.add(new Divergence("WARN " + warnSite(e.text()) + " on " + p.label(), 5, Category.HEALTH, opIndex,
-                        "The driver warned on a call the contract allows:\n  " + e.text() + "\n" + detail(op, p, r)));
+                        "The driver warned on a call the contract allows:\n  " + e.text() + "\n" + detail(op, p, r)).survivable());
             } else if (e.kind() == AgentEvent.Kind.BUG) {
                 out.add(new Divergence("BUG " + warnSite(e.text()) + " on " + p.label(), 5, Category.CRASH, opIndex, e.text()));
             }
@@ -207,8 +207,11 @@ public final class Scoreboard {
             List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(m, va, t, options);
             if (!mm.isEmpty()) {
                 String after = afterOneOperation ? " after " + lastLabel : "";
-                out.add(new Divergence("semantics" + after + ": " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex,
-                        walkDetail(va, m, t, mm)));
+                Divergence d = new Divergence("semantics" + after + ": " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex,
+                        walkDetail(va, m, t, mm));
+                // Wrong attributes on a right translation leave the address spaces in step.
+                boolean sameSpace = mm.stream().noneMatch(x -> x.field().equals("translation") || x.field().equals("output address"));
+                out.add(sameSpace ? d.survivable() : d);
                 return out;
             }
         }

@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
 
 /**
  * One case from alloc on: sends batches to the target (driver role), gathers results, events and
- * table memory (monitor role), and has the scoreboard judge them. The first divergence ends the
- * case, because after it model and driver no longer start from the same state.
+ * table memory (monitor role), and has the scoreboard judge them. A fatal divergence ends the case,
+ * because after it model and driver no longer start from the same state; a survivable one (right
+ * translation, wrong attributes; a WARN) is reported and the case goes on.
  */
 public final class Session {
     private final Target target;
@@ -59,10 +60,11 @@ public final class Session {
     }
 
     /**
-     * Runs one batch and judges it. A crash or hang of the agent is returned as a divergence after
-     * the agent has been restarted; only a broken link or a target that will not restart throws.
+     * Runs one batch and judges it: every divergence found, the last one fatal if any is. A crash
+     * or hang of the agent is returned as a divergence after the agent has been restarted; only a
+     * broken link or a target that will not restart throws.
      */
-    public Optional<Divergence> step(List<Op> batch) throws TargetFailure {
+    public List<Divergence> step(List<Op> batch) throws TargetFailure {
         int base = history.size();
         history.addAll(batch);
         BatchReply reply;
@@ -74,7 +76,7 @@ public final class Session {
             }
             Divergence d = failure(f, batch, base);
             target.restart();
-            return Optional.of(d);
+            return List.of(d);
         }
         List<List<AgentEvent>> perOp = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -86,11 +88,15 @@ public final class Session {
             }
         }
         probeCount = 0;
+        List<Divergence> found = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Op op = batch.get(i);
             List<Divergence> ds = scoreboard.check(base + i, op, reply.results().get(i), perOp.get(i));
-            if (!ds.isEmpty()) {
-                return Optional.of(ds.get(0));
+            for (Divergence d : ds) {
+                found.add(d);
+                if (d.fatal()) {
+                    return found;
+                }
             }
             addProbes(op);
         }
@@ -99,8 +105,8 @@ public final class Session {
         if (model != null) {
             addSample(model.mappings());
         }
-        List<Divergence> sem = scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1);
-        return sem.isEmpty() ? Optional.empty() : Optional.of(sem.get(0));
+        found.addAll(scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1));
+        return found;
     }
 
     private Divergence failure(TargetFailure f, List<Op> batch, int base) {

@@ -4,7 +4,6 @@ import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.wire.Op;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Minimises a failing case by deleting operations while the same finding (same title) still
@@ -14,7 +13,7 @@ import java.util.Optional;
 public final class Shrinker {
     /** Runs a candidate case from scratch and reports the divergence it ends in, if any. */
     public interface Runner {
-        Optional<Divergence> run(List<Op> ops) throws TargetFailure;
+        List<Divergence> run(List<Op> ops) throws TargetFailure;
     }
 
     private final Runner runner;
@@ -62,6 +61,6 @@ public final class Shrinker {
 
     private boolean reproduces(List<Op> ops, String title) throws TargetFailure {
         attempts++;
-        return runner.run(ops).map(x -> x.title().equals(title)).orElse(false);
+        return runner.run(ops).stream().anyMatch(x -> x.title().equals(title));
     }
 }
