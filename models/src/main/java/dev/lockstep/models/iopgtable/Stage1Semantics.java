@@ -84,7 +84,7 @@ public final class Stage1Semantics {
         List<Mismatch> out = new ArrayList<>();
         if (expected.isEmpty()) {
             if (actual instanceof Translation.Translated t) {
-                out.add(new Mismatch("translation", "translation fault", "mapped to 0x" + Long.toHexString(t.pa()), ""));
+                out.add(new Mismatch("translation", "translation fault", "a " + t.kind().name().toLowerCase() + " mapping", ""));
             } else if (actual instanceof Translation.Fault f && f.kind() != FaultKind.TRANSLATION) {
                 out.add(new Mismatch("translation", "translation fault", f.kind() + " fault", ""));
             }

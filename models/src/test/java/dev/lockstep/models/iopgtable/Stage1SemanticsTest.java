@@ -59,4 +59,14 @@ class Stage1SemanticsTest {
             assertEquals(Prot.of(b), Prot.parse(Prot.of(b).toString()));
         }
     }
+
+    @Test
+    void mismatchKeysCarryNoAddresses() {
+        dev.lockstep.models.vmsa.Translation stray = new dev.lockstep.models.vmsa.Translation.Translated(0x1234000L, 0xdead000L, 3,
+                dev.lockstep.models.vmsa.DescriptorKind.PAGE, 0x1000, new Permissions(true, true, true, true, true, false),
+                dev.lockstep.models.vmsa.MemoryType.fromMairAttr(0xff), Shareability.INNER, 3, true, false, true, false, java.util.List.of());
+        var mm = Stage1Semantics.compare(java.util.Optional.empty(), 0x1234000L, stray, opts);
+        assertEquals(1, mm.size());
+        assertFalse(mm.get(0).key().matches(".*0x[0-9a-f]+.*"), mm.get(0).key());
+    }
 }
