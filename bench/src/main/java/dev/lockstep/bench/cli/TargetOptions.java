@@ -50,6 +50,13 @@ final class TargetOptions {
         if (kernelSrc != null && !Files.isDirectory(kernelSrc)) {
             throw new UsageError("--kernel-src " + kernelSrc + ": no such directory; pass the top of a Linux source tree");
         }
+        if (kernelSrc != null) {
+            for (String f : new String[] {"drivers/iommu/io-pgtable-arm.c", "include/linux/io-pgtable.h"}) {
+                if (!Files.isRegularFile(kernelSrc.resolve(f))) {
+                    throw new UsageError("--kernel-src " + kernelSrc + ": not a Linux source tree (no " + f + "); pass the top of a kernel tree");
+                }
+            }
+        }
         if (port != null && !Files.exists(Path.of(port))) {
             throw new UsageError("serial port " + port + " does not exist; check the cable and the device name (ls /dev/tty*)");
         }

@@ -75,6 +75,13 @@ class BadInputTest {
     }
 
     @Test
+    void aDirectoryThatIsNotAKernelTree() throws Exception {
+        Path notATree = Files.createDirectories(dir.resolve("src"));
+        assertOneLine(run("fuzz", "--kernel-src", notATree.toString(), "--ops", "10", "--out", dir.resolve("a").toString()),
+                "not a Linux source tree");
+    }
+
+    @Test
     void aPortThatIsNotThere() {
         assertOneLine(run("fuzz", "--port", "/dev/ttyLOCKSTEP-NOPE", "--ops", "10", "--out", dir.resolve("a").toString()),
                 "/dev/ttyLOCKSTEP-NOPE does not exist");
