@@ -4,6 +4,8 @@ import dev.lockstep.bench.engine.Campaign;
 import dev.lockstep.bench.engine.CampaignSettings;
 import dev.lockstep.bench.engine.KnownDivergences;
 import dev.lockstep.bench.engine.Reproducer;
+import dev.lockstep.bench.engine.ReproducerFormatException;
+import dev.lockstep.bench.engine.RunManifest;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.target.AgentBuild;
@@ -13,6 +15,8 @@ import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.reports.CampaignSummary;
 import dev.lockstep.reports.Finding;
+import dev.lockstep.reports.ResultFormatException;
+import dev.lockstep.reports.SummaryJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,11 +92,19 @@ final class FuzzCommand implements Callable<Integer> {
             description = "Time allowed to minimise one finding (default ${DEFAULT-VALUE}).")
     long shrinkMillis;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the campaign a killed or stopped run left in DIR: same settings (from DIR/campaign.properties), "
+                    + "findings kept, none found twice. Other campaign options are ignored.")
+    Path resume;
+
     @Option(names = "--fail-on-findings", description = "Exit 1 when the campaign found anything not in the known-divergences file.")
     boolean failOnFindings;
 
     @Override
     public Integer call() throws UsageError {
+        if (resume != null) {
+            return resume();
+        }
         PgtableFormat fmt = PgtableFormat.byName(format).orElseThrow(() -> new UsageError("unknown format '" + format + "'; known: "
                 + java.util.Arrays.stream(PgtableFormat.values()).map(PgtableFormat::cliName).collect(Collectors.joining(", "))));
         if (!fmt.modelled()) {
@@ -140,15 +152,58 @@ final class FuzzCommand implements Callable<Integer> {
         System.err.println("lockstep: " + command + "  -> " + dir);
         CampaignSettings settings = new CampaignSettings(cfg, options, theSeed, maxOps == null ? 0 : maxOps, seconds, batch,
                 misuseRate, shrinkAttempts, shrinkMillis, dir, command);
+        try {
+            Files.createDirectories(dir);
+            new RunManifest(settings, targetOptions.asMap()).store(dir);
+        } catch (IOException e) {
+            throw new UsageError("cannot write to " + dir + ": " + e.getMessage());
+        }
+        return run(settings, known, null);
+    }
+
+    private Integer resume() throws UsageError {
+        RunManifest manifest;
+        try {
+            manifest = RunManifest.load(resume);
+        } catch (ReproducerFormatException e) {
+            throw new UsageError("--resume " + e.getMessage());
+        }
+        CampaignSummary earlier = null;
+        Path summaryFile = resume.resolve("summary.json");
+        if (Files.exists(summaryFile)) {
+            try {
+                earlier = SummaryJson.read(summaryFile);
+            } catch (ResultFormatException e) {
+                throw new UsageError(e.getMessage());
+            }
+            if (earlier.complete()) {
+                System.out.println("the campaign in " + resume + " is complete; nothing to resume (summary: " + summaryFile + ")");
+                return 0;
+            }
+        }
+        targetOptions.restore(manifest.target());
+        targetOptions.validate();
+        System.err.println("lockstep: resuming " + manifest.settings().command() + "  -> " + resume
+                + (earlier == null ? "" : " (" + earlier.operations() + " operations, " + earlier.findings().size() + " findings so far)"));
+        return run(manifest.settings(), loadKnown(), earlier);
+    }
+
+    private Integer run(CampaignSettings settings, KnownDivergences known, CampaignSummary earlier) throws UsageError {
+        Path dir = settings.out();
         try (Target target = targetOptions.open(dir)) {
             System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
                     + ": " + target.info().driverVersion());
-            CampaignSummary summary = new Campaign(target, settings, known, System.err).run();
+            Campaign campaign = new Campaign(target, settings, known, System.err);
+            if (earlier != null) {
+                campaign.resumeFrom(earlier);
+            }
+            CampaignSummary summary = campaign.run();
             print(summary, dir);
             long unknown = summary.findings().stream().filter(f -> !f.known()).count();
             return failOnFindings && unknown > 0 ? 1 : 0;
         } catch (TargetFailure e) {
-            System.err.println("lockstep: the campaign stopped: " + e.getMessage() + "; results so far are in " + dir);
+            System.err.println("lockstep: the campaign stopped: " + e.getMessage() + "; results so far are in " + dir
+                    + " (continue with: lockstep fuzz --resume " + dir + ")");
             return 2;
         } catch (IOException e) {
             System.err.println("lockstep: cannot write results to " + dir + ": " + e.getMessage());

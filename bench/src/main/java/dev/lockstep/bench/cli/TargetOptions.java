@@ -42,6 +42,30 @@ final class TargetOptions {
     @Option(names = "--sanitize", description = "Build the host agent with AddressSanitizer and UBSan.")
     boolean sanitize;
 
+    /** How the target was reached, for the run's manifest (resume). */
+    java.util.Map<String, String> asMap() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("kind", target);
+        if (kernelSrc != null) m.put("kernel_src", kernelSrc.toAbsolutePath().toString());
+        if (port != null) m.put("port", port);
+        m.put("baud", Integer.toString(baud));
+        m.put("link", link);
+        m.put("watchdog_ms", Long.toString(watchdogMillis));
+        m.put("sanitize", Boolean.toString(sanitize));
+        return m;
+    }
+
+    /** Takes the target back from a manifest written by {@link #asMap()}. */
+    void restore(java.util.Map<String, String> m) {
+        target = m.getOrDefault("kind", "host");
+        kernelSrc = m.containsKey("kernel_src") ? Path.of(m.get("kernel_src")) : null;
+        port = m.get("port");
+        baud = Integer.parseInt(m.getOrDefault("baud", "115200"));
+        link = m.getOrDefault("link", "pty");
+        watchdogMillis = Long.parseLong(m.getOrDefault("watchdog_ms", "10000"));
+        sanitize = Boolean.parseBoolean(m.getOrDefault("sanitize", "false"));
+    }
+
     /** Checks what can be checked before anything is started, so bad input costs nothing. */
     void validate() throws UsageError {
         if (!target.equals("host")) {

@@ -34,7 +34,8 @@ public final class Campaign {
     private final Coverage coverage;
     private final StatusLine status;
     private final AllureResults allure;
-    private final Instant startedAt = Instant.now();
+    private Instant startedAt = Instant.now();
+    private double elapsedBefore;
     private long ops;
     private long cases;
     private long shrinkNanos;
@@ -51,18 +52,38 @@ public final class Campaign {
         this.allure = new AllureResults(settings.out().resolve("allure-results"));
     }
 
+    /**
+     * Picks up where an earlier run of the same directory stopped: its findings (none is found
+     * twice), counters, coverage and clock. The stimulus goes on from a seed derived from the
+     * original seed and the operations already run, so a resumed campaign is reproducible too.
+     */
+    public Campaign resumeFrom(CampaignSummary earlier) {
+        findings.restore(earlier.findings());
+        ops = earlier.operations();
+        cases = earlier.health().getOrDefault("cases", 0L);
+        shrinkNanos = earlier.health().getOrDefault("shrink_millis", 0L) * 1_000_000L;
+        elapsedBefore = earlier.elapsedSeconds();
+        startedAt = earlier.startedAt();
+        earlier.coverage().forEach((k, v) -> {
+            if (k.startsWith("bin:")) {
+                coverage.restore(k.substring(4), v);
+            }
+        });
+        return this;
+    }
+
     /** Runs until the budget is spent; returns the final summary (also on disk). */
     public CampaignSummary run() throws TargetFailure, IOException {
         Files.createDirectories(s.out());
         long start = System.nanoTime();
         runStart = start;
-        SplittableRandom random = new SplittableRandom(s.seed());
+        SplittableRandom random = new SplittableRandom(ops == 0 ? s.seed() : s.seed() ^ (ops * 0x9E3779B97F4A7C15L));
         Generator gen = new Generator(s.config(), random, s.misuseRate());
         Session session = new Session(target, s.config(), s.options(), coverage);
         writeSummary(false);
         try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"))) {
             loop(start, gen, session, timeline);
-            timeline.maybeRecord((System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
+            timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), 0, true);
         }
         status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), true);
@@ -87,7 +108,7 @@ public final class Campaign {
                 ops += batch.size();
                 done += batch.size();
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
-                timeline.maybeRecord((System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
+                timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                         coverage.binsHit(), coverage.binsTotal(), 0, false);
                 maybeWriteSummary();
             }
@@ -189,7 +210,7 @@ public final class Campaign {
         if (s.maxOps() > 0 && ops >= s.maxOps()) {
             return true;
         }
-        return s.maxSeconds() > 0 && System.nanoTime() - start >= s.maxSeconds() * 1_000_000_000L;
+        return s.maxSeconds() > 0 && elapsedBefore + (System.nanoTime() - start) / 1e9 >= s.maxSeconds();
     }
 
     private void maybeWriteSummary() throws IOException {
@@ -206,7 +227,7 @@ public final class Campaign {
     }
 
     private CampaignSummary summary(long now, boolean complete) {
-        double elapsed = (now - runStart) / 1e9;
+        double elapsed = elapsedBefore + (now - runStart) / 1e9;
         double fuzzing = Math.max(1e-3, elapsed - shrinkNanos / 1e9);
         Map<String, Long> cov = new LinkedHashMap<>();
         cov.put("bins_hit", coverage.binsHit());

@@ -67,6 +67,13 @@ public final class Coverage {
         }
     }
 
+    /** Sets a bin's count from an earlier run of the same campaign (resume). */
+    public void restore(String bin, long count) {
+        if (counting && count > 0) {
+            counts.put(bin, count);
+        }
+    }
+
     public long binsTotal() {
         return universe.size();
     }
