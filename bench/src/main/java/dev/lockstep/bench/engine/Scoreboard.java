@@ -143,24 +143,28 @@ public final class Scoreboard {
             return;
         }
         Map<Integer, Long> kv = r.cfg();
-        long tg = kv.getOrDefault(3, -1L);
-        long tsz = kv.getOrDefault(7, -1L);
-        long ips = kv.getOrDefault(2, -1L);
+        boolean s2 = config.format().stage2();
+        // Stage 1 publishes TTBR/TCR/MAIR, stage 2 VTTBR/VTCR: the same fields under other keys.
+        long tg = kv.getOrDefault(s2 ? 11 : 3, -1L);
+        long tsz = kv.getOrDefault(s2 ? 16 : 7, -1L);
+        long ips = kv.getOrDefault(s2 ? 10 : 2, -1L);
+        long base = kv.getOrDefault(s2 ? 9 : 1, 0L);
         Granule g = switch ((int) tg) {
             case 0 -> Granule.G4K;
             case 1 -> Granule.G64K;
             case 2 -> Granule.G16K;
             default -> null;
         };
+        String tcr = s2 ? "VTCR" : "TCR";
         List<String> bad = new ArrayList<>();
         if (g != config.granule()) {
-            bad.add("TCR.TG0 " + tg + " is not the " + config.granule().label() + " granule");
+            bad.add(tcr + ".TG0 " + tg + " is not the " + config.granule().label() + " granule");
         }
         if (tsz != 64 - config.ias()) {
-            bad.add("TCR.T0SZ " + tsz + " is not 64 - ias = " + (64 - config.ias()));
+            bad.add(tcr + ".T0SZ " + tsz + " is not 64 - ias = " + (64 - config.ias()));
         }
         if (ips < 0 || ips >= IPS_BITS.length || IPS_BITS[(int) ips] < config.oas()) {
-            bad.add("TCR.IPS " + ips + " does not cover oas " + config.oas());
+            bad.add(tcr + (s2 ? ".PS " : ".IPS ") + ips + " does not cover oas " + config.oas());
         }
         long bitmap = kv.getOrDefault(30, 0L);
         if (bitmap != config.pgsizeBitmap()) {
@@ -170,15 +174,30 @@ public final class Scoreboard {
             out.add(new Divergence("alloc: the cfg the driver fills in disagrees (" + bad.get(0).replaceAll("[0-9]+|0x[0-9a-f]+", "N") + ")",
                     2, Category.DRIVER_BUG, opIndex, String.join("\n", bad)));
         }
-        if (g != null && tsz > 0) {
-            int oasBits = ips >= 0 && ips < IPS_BITS.length ? IPS_BITS[(int) ips] : config.oas();
-            try {
-                walk = WalkConfig.stage1(g, (int) (64 - tsz), oasBits, kv.getOrDefault(1, 0L), kv.getOrDefault(8, 0L));
-            } catch (IllegalArgumentException e) {
-                out.add(new Divergence("alloc: the cfg the driver fills in is not a valid VMSA configuration", 2,
-                        Category.DRIVER_BUG, opIndex, e.getMessage() + "\ncfg: " + kv));
-            }
+        if (g == null || tsz <= 0) {
+            return;
         }
+        int oasBits = ips >= 0 && ips < IPS_BITS.length ? IPS_BITS[(int) ips] : config.oas();
+        try {
+            if (s2) {
+                int startLevel = stage2StartLevel(g, kv.getOrDefault(15, -1L));
+                walk = WalkConfig.stage2(g, (int) (64 - tsz), oasBits, base, startLevel);
+                model = new IoPgtableModel(config.withTopLevel(walk.startLevel()), options);
+            } else {
+                walk = WalkConfig.stage1(g, (int) (64 - tsz), oasBits, base, kv.getOrDefault(8, 0L));
+            }
+        } catch (IllegalArgumentException e) {
+            out.add(new Divergence("alloc: the cfg the driver fills in is not a valid VMSA configuration", 2,
+                    Category.DRIVER_BUG, opIndex, e.getMessage() + "\ncfg: " + kv));
+        }
+    }
+
+    /** VTCR_EL2.SL0 to a start level: 4K counts down from level 2, 16K and 64K from level 3. */
+    private static int stage2StartLevel(Granule g, long sl0) {
+        if (sl0 < 0 || sl0 > 2) {
+            throw new IllegalArgumentException("VTCR.SL0 " + sl0 + " is reserved");
+        }
+        return (g == Granule.G4K ? 2 : 3) - (int) sl0;
     }
 
     /** Walks the driver's tables at each probe and compares with the contract (depth 3). */
@@ -204,7 +223,7 @@ public final class Scoreboard {
             } else if (t instanceof Translation.Fault f) {
                 coverage.hit("walk/fault-" + f.kind().name().toLowerCase() + "/L" + f.level());
             }
-            List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(m, va, t, options);
+            List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(m, va, t, options, config.format().stage2());
             if (!mm.isEmpty()) {
                 String after = afterOneOperation ? " after " + lastLabel : "";
                 Divergence d = new Divergence("semantics" + after + ": " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex,
@@ -222,7 +241,8 @@ public final class Scoreboard {
         StringBuilder sb = new StringBuilder();
         sb.append("va ").append(Sizes.hex(va)).append('\n');
         sb.append("contract: ").append(m.map(x -> "mapped by " + x + " -> pa " + Sizes.hex(x.translate(va))
-                + ", permissions " + Stage1Semantics.expectedPermissions(x.prot(), options)
+                + ", permissions " + (config.format().stage2() ? Stage1Semantics.expectedStage2Permissions(x.prot())
+                        : Stage1Semantics.expectedPermissions(x.prot(), options))
                 + ", " + Stage1Semantics.expectedMemory(x.prot(), options)
                 + ", " + Stage1Semantics.expectedShareability(x.prot(), options)).orElse("nothing mapped: translation fault")).append('\n');
         sb.append("walk:     ").append(describe(t)).append('\n');

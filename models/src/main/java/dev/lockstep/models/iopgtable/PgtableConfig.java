@@ -7,7 +7,24 @@ import dev.lockstep.models.vmsa.Granule;
  * quirks. The page sizes follow from the architecture: the granule plus every block size the
  * granule allows at this output size.
  */
-public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int oas, long quirks, boolean coherentWalk) {
+public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int oas, long quirks, boolean coherentWalk,
+                            int topLevel) {
+
+    /** No published geometry yet: the start level follows the stage-1 rule. */
+    public static final int RULE = -1;
+
+    public PgtableConfig(PgtableFormat format, Granule granule, int ias, int oas, long quirks, boolean coherentWalk) {
+        this(format, granule, ias, oas, quirks, coherentWalk, RULE);
+    }
+
+    /**
+     * The same configuration with the start level a table's published configuration names (a
+     * stage-2 VTCR.SL0 may start one level lower and concatenate tables): the contract's "end of
+     * the table" follows the tables the hardware would walk.
+     */
+    public PgtableConfig withTopLevel(int level) {
+        return new PgtableConfig(format, granule, ias, oas, quirks, coherentWalk, level);
+    }
 
     public PgtableConfig {
         if (!format.granules().contains(granule)) {
@@ -26,7 +43,7 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
     /** The bitmap of page sizes: the granule and each block size allowed at a level the walk reaches. */
     public long pgsizeBitmap() {
         long bitmap = granule.size();
-        for (int level = startLevel(); level < 3; level++) {
+        for (int level = ruleStartLevel(); level < 3; level++) {
             if (granule.allowsBlockAt(level, oas)) {
                 bitmap |= granule.blockSize(level);
             }
@@ -34,8 +51,13 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
         return bitmap;
     }
 
-    /** The level a stage-1 walk of an ias-bit input starts at (the architecture's rule). */
+    /** The level a walk starts at: the published one, or the stage-1 rule for an ias-bit input. */
     public int startLevel() {
+        return topLevel != RULE ? topLevel : ruleStartLevel();
+    }
+
+    /** The level a stage-1 walk of an ias-bit input starts at (the architecture's rule). */
+    public int ruleStartLevel() {
         int bitsBelowLevel3 = granule.shift();
         int remaining = ias - bitsBelowLevel3;
         int levelsNeeded = (remaining + granule.bitsPerLevel() - 1) / granule.bitsPerLevel();
@@ -44,7 +66,7 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
 
     /** The level at which a leaf maps exactly pgsize bytes, or -1 if none does. */
     public int leafLevel(long pgsize) {
-        for (int level = 3; level >= startLevel(); level--) {
+        for (int level = 3; level >= Math.min(startLevel(), ruleStartLevel()); level--) {
             if (granule.blockSize(level) == pgsize) {
                 return level;
             }

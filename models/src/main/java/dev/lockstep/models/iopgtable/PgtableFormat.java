@@ -11,9 +11,9 @@ import java.util.Optional;
  */
 public enum PgtableFormat {
     ARM_64_LPAE_S1("arm64-lpae-s1", 1, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48, true),
-    ARM_64_LPAE_S2("arm64-lpae-s2", 2, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48, false),
-    ARM_32_LPAE_S1("arm32-lpae-s1", 3, List.of(Granule.G4K), 32, 32, 32, 40, false),
-    ARM_32_LPAE_S2("arm32-lpae-s2", 4, List.of(Granule.G4K), 32, 40, 32, 40, false),
+    ARM_64_LPAE_S2("arm64-lpae-s2", 2, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48, true),
+    ARM_32_LPAE_S1("arm32-lpae-s1", 3, List.of(Granule.G4K), 32, 32, 32, 40, true),
+    ARM_32_LPAE_S2("arm32-lpae-s2", 4, List.of(Granule.G4K), 32, 40, 32, 40, true),
     ARM_MALI_LPAE("mali", 5, List.of(Granule.G4K), 48, 48, 40, 40, false),
     APPLE_DART("dart", 6, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 36, false),
     APPLE_DART2("dart2", 7, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 42, false);
@@ -46,6 +46,11 @@ public enum PgtableFormat {
     public int maxIas() { return maxIas; }
     public int minOas() { return minOas; }
     public int maxOas() { return maxOas; }
+
+    /** Whether tables of this format are walked as VMSA stage 2 (else stage 1). */
+    public boolean stage2() {
+        return this == ARM_64_LPAE_S2 || this == ARM_32_LPAE_S2;
+    }
 
     /** Whether the model has this format's io-pgtable contract yet (others are listed, not fuzzed). */
     public boolean modelled() { return modelled; }

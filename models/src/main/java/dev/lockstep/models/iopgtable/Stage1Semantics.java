@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What an io-pgtable prot must mean once a stage-1 walker translates through the tables: output
- * address, permissions at EL0 and EL1, memory type and shareability. This is the depth-3 judge: it
+ * What an io-pgtable prot must mean once the architecture's walker translates through the tables:
+ * output address, permissions at EL0 and EL1, memory type and shareability. Stage 1 by default;
+ * stage 2 (no privilege levels, write-only expressible) where asked. This is the depth-3 judge: it
  * compares a translation the architecture's walker produced against the contract, field by field.
  *
  * <p>IOMMU_READ/WRITE grant data access; IOMMU_PRIV restricts every access to the privileged level;
@@ -33,6 +34,15 @@ public final class Stage1Semantics {
     }
 
     private Stage1Semantics() {
+    }
+
+    /**
+     * Stage 2 has no privilege levels and can say write-only: READ and WRITE map to S2AP exactly,
+     * PRIV means nothing, NOEXEC forbids fetch at EL0 and EL1 alike.
+     */
+    public static Permissions expectedStage2Permissions(Prot prot) {
+        boolean exec = !prot.noexec();
+        return new Permissions(prot.read(), prot.write(), exec, prot.read(), prot.write(), exec);
     }
 
     public static Permissions expectedPermissions(Prot prot, ContractOptions options) {
@@ -81,6 +91,12 @@ public final class Stage1Semantics {
      * translation it describes; absent means a translation fault.
      */
     public static List<Mismatch> compare(Optional<Mapping> expected, long va, Translation actual, ContractOptions options) {
+        return compare(expected, va, actual, options, false);
+    }
+
+    /** As {@link #compare(Optional, long, Translation, ContractOptions)}, for a stage-1 or a stage-2 walk. */
+    public static List<Mismatch> compare(Optional<Mapping> expected, long va, Translation actual, ContractOptions options,
+                                         boolean stage2) {
         List<Mismatch> out = new ArrayList<>();
         if (expected.isEmpty()) {
             if (actual instanceof Translation.Translated t) {
@@ -100,12 +116,12 @@ public final class Stage1Semantics {
             out.add(new Mismatch("output address", "paddr + offset", "another address", ""));
         }
         Prot prot = m.prot();
-        Permissions want = expectedPermissions(prot, options);
+        Permissions want = stage2 ? expectedStage2Permissions(prot) : expectedPermissions(prot, options);
         Permissions got = t.permissions();
-        String access = protSubset(prot, Prot.READ | Prot.WRITE | Prot.PRIV);
+        String access = protSubset(prot, stage2 ? Prot.READ | Prot.WRITE : Prot.READ | Prot.WRITE | Prot.PRIV);
         // Only the bits that decide a field go into its title, so one cause is one finding.
-        String el1Exec = protSubset(prot, Prot.NOEXEC | Prot.PRIV | Prot.WRITE);
-        String el0Exec = protSubset(prot, Prot.NOEXEC | Prot.PRIV);
+        String el1Exec = protSubset(prot, stage2 ? Prot.NOEXEC : Prot.NOEXEC | Prot.PRIV | Prot.WRITE);
+        String el0Exec = protSubset(prot, stage2 ? Prot.NOEXEC : Prot.NOEXEC | Prot.PRIV);
         check(out, "EL1 read", want.el1Read(), got.el1Read(), access);
         check(out, "EL1 write", want.el1Write(), got.el1Write(), access);
         check(out, "EL0 read", want.el0Read(), got.el0Read(), access);
