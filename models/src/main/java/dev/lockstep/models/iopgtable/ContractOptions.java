@@ -16,8 +16,10 @@ import java.util.Map;
  *                            so read comes with it) or EXACT (read must not be granted)
  * @param cacheableShareability the shareability a CACHE mapping must have
  * @param mmioDevice          the Device memory kind an MMIO mapping must have
- * @param chunk               how many pages one map/unmap call handles at most: TABLE_END (up to
- *                            the end of the leaf table holding the first page) or ALL (every page)
+ * @param chunk               how many pages one map/unmap call handles: UP_TO_TABLE_END (at least
+ *                            one, at most up to the end of the leaf table holding the first page: the
+ *                            contract lets map_pages map fewer than asked and say so), TABLE_END
+ *                            (exactly up to that end) or ALL (every page)
  */
 public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shareability cacheableShareability,
                               DeviceKind mmioDevice, Chunk chunk) {
@@ -26,11 +28,11 @@ public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shar
 
     public enum WriteOnly { GRANTS_READ, EXACT }
 
-    public enum Chunk { TABLE_END, ALL }
+    public enum Chunk { UP_TO_TABLE_END, TABLE_END, ALL }
 
     public static ContractOptions defaults() {
         return new ContractOptions(NoAccessMap.IGNORE, WriteOnly.GRANTS_READ, Shareability.INNER,
-                DeviceKind.nGnRE, Chunk.TABLE_END);
+                DeviceKind.nGnRE, Chunk.UP_TO_TABLE_END);
     }
 
     /** Returns a copy with one option set from its command-line spelling, e.g. "noAccessMap=REJECT". */

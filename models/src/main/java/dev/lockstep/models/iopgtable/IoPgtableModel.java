@@ -27,6 +27,7 @@ public final class IoPgtableModel {
     private final PgtableConfig config;
     private final ContractOptions options;
     private final TreeMap<Long, Mapping> extents = new TreeMap<>();
+    private Mapping lastMapped;
 
     public IoPgtableModel(PgtableConfig config, ContractOptions options) {
         this.config = config;
@@ -87,8 +88,11 @@ public final class IoPgtableModel {
         if (size == 0) {
             return MapOutcome.of(0, 0, MapSituation.EMPTY, level, false);
         }
-        extents.put(iova, new Mapping(iova, paddr, size, pgsize, prot, false));
-        return MapOutcome.of(0, size, MapSituation.FRESH, level, false);
+        lastMapped = new Mapping(iova, paddr, size, pgsize, prot, false);
+        extents.put(iova, lastMapped);
+        // Pages asked for past the input range are the caller's mistake even where the chunk stops short of them.
+        boolean pastRange = Long.compareUnsigned(iova + pgcount * pgsize, config.inputLimit()) > 0;
+        return MapOutcome.of(0, size, MapSituation.FRESH, level, pastRange);
     }
 
     public UnmapOutcome unmap(long iova, long pgsize, long pgcount) {
@@ -127,8 +131,28 @@ public final class IoPgtableModel {
                 remove(m, from, to);
             }
         }
+        boolean pastRange = Long.compareUnsigned(iova + pgcount * pgsize, config.inputLimit()) > 0;
         return new UnmapOutcome(done * pgsize, situation, level,
-                situation == UnmapSituation.HOLE || situation == UnmapSituation.PARTIAL_HOLE);
+                pastRange || situation == UnmapSituation.HOLE || situation == UnmapSituation.PARTIAL_HOLE);
+    }
+
+    /**
+     * Takes note that the last successful map_pages mapped fewer bytes than the whole chunk, as
+     * the contract allows under {@link ContractOptions.Chunk#UP_TO_TABLE_END}: the pages after
+     * {@code mappedBytes} stay unmapped. Returns false (and changes nothing) when that is not a
+     * count the contract allows: not a positive whole number of pages, or more than the chunk.
+     */
+    public boolean acceptShorterMap(long mappedBytes) {
+        if (options.chunk() != ContractOptions.Chunk.UP_TO_TABLE_END || lastMapped == null) {
+            return false;
+        }
+        Mapping m = lastMapped;
+        if (mappedBytes <= 0 || mappedBytes >= m.size() || mappedBytes % m.pgsize() != 0) {
+            return false;
+        }
+        extents.put(m.iova(), new Mapping(m.iova(), m.paddr(), mappedBytes, m.pgsize(), m.prot(), m.split()));
+        lastMapped = null;
+        return true;
     }
 
     /** The output address iova_to_phys must answer: the translation, or 0 where nothing is mapped. */
@@ -153,6 +177,7 @@ public final class IoPgtableModel {
     }
 
     private long chunk(long iova, int level, long pgcount) {
+        lastMapped = null;
         if (options.chunk() == ContractOptions.Chunk.ALL) {
             return pgcount;
         }

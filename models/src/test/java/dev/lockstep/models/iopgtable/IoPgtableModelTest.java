@@ -43,6 +43,7 @@ class IoPgtableModelTest {
         MapOutcome o = model.map(510 * K4, 0x100000000L, K4, 8, rw);
         assertEquals(2 * K4, o.mappedBytes());
         assertEquals(0, model.iovaToPhys(512 * K4));
+        assertFalse(model.acceptShorterMap(3 * K4), "more than the chunk is never a shorter map");
         IoPgtableModel all = new IoPgtableModel(cfg, ContractOptions.defaults().with("chunk=ALL"));
         assertEquals(8 * K4, all.map(510 * K4, 0x100000000L, K4, 8, rw).mappedBytes());
     }
@@ -176,5 +177,27 @@ class IoPgtableModelTest {
                 assertEquals(UnmapSituation.BAD_PGSIZE, m.unmap(0, size, 1).situation(), g + " " + size);
             }
         }
+    }
+
+    @Test
+    void aShorterMapIsFollowedWhenTheContractAllowsIt() {
+        assertEquals(8 * K4, model.map(0, 0x100000L, K4, 8, rw).mappedBytes());
+        assertFalse(model.acceptShorterMap(K4 + 1), "not a whole number of pages");
+        assertTrue(model.acceptShorterMap(3 * K4));
+        assertEquals(0x102000L, model.iovaToPhys(2 * K4));
+        assertEquals(0, model.iovaToPhys(3 * K4));
+        IoPgtableModel exact = new IoPgtableModel(cfg, ContractOptions.defaults().with("chunk=TABLE_END"));
+        exact.map(0, 0x100000L, K4, 8, rw);
+        assertFalse(exact.acceptShorterMap(3 * K4));
+    }
+
+    @Test
+    void pagesAskedForPastTheInputRangeAreMisuse() {
+        PgtableConfig c32 = new PgtableConfig(PgtableFormat.ARM_32_LPAE_S1, Granule.G4K, 32, 40, 0, true);
+        IoPgtableModel m = new IoPgtableModel(c32, ContractOptions.defaults());
+        MapOutcome o = m.map(3 * G1, 0, G1, 3, rw);
+        assertEquals(G1, o.mappedBytes());
+        assertTrue(o.misuse());
+        assertTrue(m.unmap(3 * G1, G1, 3).misuse());
     }
 }
