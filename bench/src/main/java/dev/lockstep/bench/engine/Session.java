@@ -145,6 +145,18 @@ public final class Session {
             return;
         }
         long end = Math.min(iova + length, limit);
+        // Every mapping the call could have disturbed, even one it should have left alone (a call
+        // that fails must change nothing): one probe each, a bounded number.
+        IoPgtableModel model = scoreboard.model();
+        if (model != null) {
+            int n = 0;
+            for (Mapping m : model.mappingsIn(iova & ~(gran - 1), end)) {
+                if (n++ == 64) {
+                    break;
+                }
+                probe(Math.max(m.iova(), iova & ~(gran - 1)) + offset(gran));
+            }
+        }
         long start = iova & ~(gran - 1);
         probe(start + offset(gran));
         long lastPage = (end - 1) & ~(gran - 1);

@@ -168,6 +168,11 @@ public final class IoPgtableModel {
         return Optional.empty();
     }
 
+    /** The live extents that overlap [from, to). */
+    public List<Mapping> mappingsIn(long from, long to) {
+        return Collections.unmodifiableList(overlapping(from, to));
+    }
+
     public Collection<Mapping> mappings() {
         return Collections.unmodifiableCollection(extents.values());
     }
