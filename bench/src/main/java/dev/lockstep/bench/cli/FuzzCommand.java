@@ -9,7 +9,7 @@ import dev.lockstep.bench.engine.RunManifest;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.target.AgentBuild;
-import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.bench.engine.ModelOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.vmsa.Granule;
@@ -124,13 +124,14 @@ final class FuzzCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage() + " (see lockstep formats)");
         }
-        ContractOptions options = ContractOptions.defaults();
-        for (String o : modelOptions) {
-            try {
+        ModelOptions options = ModelOptions.none();
+        try {
+            for (String o : modelOptions) {
                 options = options.with(o);
-            } catch (IllegalArgumentException e) {
-                throw new UsageError(e.getMessage());
             }
+            options.effective(fmt);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
         }
         if (batch < 1 || batch > 4096) {
             throw new UsageError("--batch " + batch + ": use 1 to 4096");

@@ -3,7 +3,6 @@ package dev.lockstep.bench.engine;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.wire.Op;
-import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +12,10 @@ import java.util.Optional;
 public final class CaseRunner implements Shrinker.Runner {
     private final Target target;
     private final PgtableConfig config;
-    private final ContractOptions options;
+    private final ModelOptions options;
     private final int batchSize;
 
-    public CaseRunner(Target target, PgtableConfig config, ContractOptions options, int batchSize) {
+    public CaseRunner(Target target, PgtableConfig config, ModelOptions options, int batchSize) {
         this.target = target;
         this.config = config;
         this.options = options;

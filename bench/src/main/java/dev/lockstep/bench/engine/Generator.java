@@ -1,7 +1,7 @@
 package dev.lockstep.bench.engine;
 
 import dev.lockstep.bench.wire.Op;
-import dev.lockstep.models.iopgtable.IoPgtableModel;
+import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.Prot;
@@ -56,7 +56,7 @@ public final class Generator {
         return 64 + random.nextInt(1200);
     }
 
-    public List<Op> batch(IoPgtableModel model, int n) {
+    public List<Op> batch(PgtableContract model, int n) {
         List<Op> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ops.add(next(model));
@@ -64,7 +64,7 @@ public final class Generator {
         return ops;
     }
 
-    Op next(IoPgtableModel model) {
+    Op next(PgtableContract model) {
         int live = model.extentCount();
         int roll = random.nextInt(100);
         int mapShare = live > 200 ? 25 : 45;
@@ -77,7 +77,7 @@ public final class Generator {
         return iovaToPhys(model);
     }
 
-    private Op map(IoPgtableModel model) {
+    private Op map(PgtableContract model) {
         if (random.nextDouble() < misuseRate) {
             return misuseMap();
         }
@@ -109,7 +109,7 @@ public final class Generator {
         };
     }
 
-    private Op unmap(IoPgtableModel model) {
+    private Op unmap(PgtableContract model) {
         Mapping live = pickLive(model);
         int roll = random.nextInt(100);
         if (live != null && roll < 80) {
@@ -133,7 +133,7 @@ public final class Generator {
         return new Op.Unmap(0, windowBase + random.nextLong(windowSize / pgsize) * pgsize, pgsize, pickCount(pgsize));
     }
 
-    private Op iovaToPhys(IoPgtableModel model) {
+    private Op iovaToPhys(PgtableContract model) {
         Mapping live = pickLive(model);
         if (live != null && random.nextInt(100) < 70) {
             return new Op.IovaToPhys(0, live.iova() + random.nextLong(live.size()));
@@ -141,7 +141,7 @@ public final class Generator {
         return new Op.IovaToPhys(0, windowBase + random.nextLong(windowSize));
     }
 
-    private Mapping pickLive(IoPgtableModel model) {
+    private Mapping pickLive(PgtableContract model) {
         int n = model.extentCount();
         if (n == 0) {
             return null;

@@ -1,7 +1,6 @@
 package dev.lockstep.bench.engine;
 
 import dev.lockstep.bench.wire.Op;
-import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.iopgtable.Prot;
@@ -20,7 +19,7 @@ import java.util.Map;
  * A finding's minimised case as a text file a person can read and edit: the configuration, the
  * model options, the expected title, and one operation per line. `lockstep replay FILE` runs it.
  */
-public record Reproducer(String title, int depth, PgtableConfig config, ContractOptions options, long seed, int batch, List<Op> ops) {
+public record Reproducer(String title, int depth, PgtableConfig config, ModelOptions options, long seed, int batch, List<Op> ops) {
     public static final String MAGIC = "lockstep-reproducer 1";
 
     public String render() {
@@ -35,7 +34,7 @@ public record Reproducer(String title, int depth, PgtableConfig config, Contract
         sb.append("oas ").append(config.oas()).append('\n');
         sb.append("seed ").append(seed).append('\n');
         sb.append("batch ").append(batch).append('\n');
-        options.asMap().forEach((k, v) -> sb.append("option ").append(k).append('=').append(v).append('\n'));
+        options.effective(config.format()).forEach((k, v) -> sb.append("option ").append(k).append('=').append(v).append('\n'));
         for (Op op : ops) {
             sb.append("op ").append(format(op)).append('\n');
         }
@@ -72,7 +71,7 @@ public record Reproducer(String title, int depth, PgtableConfig config, Contract
                     + "'); pass a reproducer.lst from a findings directory");
         }
         Map<String, String> head = new HashMap<>();
-        ContractOptions options = ContractOptions.defaults();
+        ModelOptions options = ModelOptions.none();
         List<Op> ops = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -106,6 +105,7 @@ public record Reproducer(String title, int depth, PgtableConfig config, Contract
                     .orElseThrow(() -> new IllegalArgumentException("unknown format '" + head.get("format") + "'"));
             Granule g = granule(head.get("granule"));
             PgtableConfig cfg = new PgtableConfig(fmt, g, Integer.parseInt(head.get("ias")), Integer.parseInt(head.get("oas")), 0, true);
+            options.effective(fmt);
             return new Reproducer(head.get("title"), Integer.parseInt(head.get("depth")), cfg, options,
                     Long.parseLong(head.getOrDefault("seed", "0")), Math.max(1, Integer.parseInt(head.getOrDefault("batch", "16"))),
                     List.copyOf(ops));

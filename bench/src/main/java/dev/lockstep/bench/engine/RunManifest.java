@@ -1,6 +1,5 @@
 package dev.lockstep.bench.engine;
 
-import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.reports.AtomicFiles;
@@ -39,7 +38,7 @@ public record RunManifest(CampaignSettings settings, Map<String, String> target)
         p.put("shrink_attempts", Integer.toString(settings.shrinkAttempts()));
         p.put("shrink_millis", Long.toString(settings.shrinkMillis()));
         p.put("command", settings.command());
-        settings.options().asMap().forEach((k, v) -> p.put("option." + k, v));
+        settings.options().effective(c.format()).forEach((k, v) -> p.put("option." + k, v));
         target.forEach((k, v) -> p.put("target." + k, v));
         Properties props = new Properties();
         props.putAll(p);
@@ -65,7 +64,7 @@ public record RunManifest(CampaignSettings settings, Map<String, String> target)
                     .orElseThrow(() -> new IllegalArgumentException("unknown format " + p.getProperty("format")));
             PgtableConfig cfg = new PgtableConfig(fmt, Reproducer.granule(req(p, "granule")), Integer.parseInt(req(p, "ias")),
                     Integer.parseInt(req(p, "oas")), Long.parseLong(p.getProperty("quirks", "0")), true);
-            ContractOptions options = ContractOptions.defaults();
+            ModelOptions options = ModelOptions.none();
             Map<String, String> target = new LinkedHashMap<>();
             for (String k : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
                 if (k.startsWith("option.")) {

@@ -3,25 +3,16 @@ package dev.lockstep.bench.engine;
 import dev.lockstep.bench.wire.AgentEvent;
 import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
-import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.Errno;
-import dev.lockstep.models.iopgtable.IoPgtableModel;
 import dev.lockstep.models.iopgtable.MapOutcome;
 import dev.lockstep.models.iopgtable.MapSituation;
-import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Stage1Semantics;
 import dev.lockstep.models.iopgtable.UnmapOutcome;
-import dev.lockstep.models.vmsa.Granule;
-import dev.lockstep.models.vmsa.Translation;
-import dev.lockstep.models.vmsa.WalkConfig;
-import dev.lockstep.models.vmsa.WalkStep;
-import dev.lockstep.models.vmsa.Walker;
 import dev.lockstep.reports.Category;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Compares what the target did with what the model predicts, at the depths of design.md:
@@ -30,39 +21,34 @@ import java.util.Optional;
  * Crashes and hangs (also depth 5) come from the session, which sees the target fail.
  */
 public final class Scoreboard {
-    private static final int[] IPS_BITS = {32, 36, 40, 42, 44, 48, 52};
-
     private final PgtableConfig config;
-    private final ContractOptions options;
+    private final FormatJudge judge;
     private final Coverage coverage;
-    private IoPgtableModel model;
-    private WalkConfig walk;
+    private PgtableContract model;
+    private boolean walkable;
     private String lastLabel = "";
 
-    public Scoreboard(PgtableConfig config, ContractOptions options, Coverage coverage) {
+    public Scoreboard(PgtableConfig config, ModelOptions options, Coverage coverage) {
         this.config = config;
-        this.options = options;
+        this.judge = FormatJudge.of(config, options);
         this.coverage = coverage;
     }
 
-    public IoPgtableModel model() {
+    /** The contract as it stands after the operations judged so far, or null outside a table's life. */
+    public PgtableContract model() {
         return model;
-    }
-
-    public Optional<WalkConfig> walkConfig() {
-        return Optional.ofNullable(walk);
     }
 
     /** Applies op to the model and returns what the target must answer. */
     Prediction predict(Op op) {
         if (op instanceof Op.Alloc) {
-            model = new IoPgtableModel(config, options);
-            walk = null;
+            model = judge.newContract();
+            walkable = false;
             return new Prediction("alloc", 0, 0, false);
         }
         if (op instanceof Op.Free) {
             model = null;
-            walk = null;
+            walkable = false;
             return new Prediction("free", 0, 0, false);
         }
         if (op instanceof Op.Map m) {
@@ -143,62 +129,13 @@ public final class Scoreboard {
                     "status " + Errno.name(r.status()) + " for " + Reproducer.format(a)));
             return;
         }
-        Map<Integer, Long> kv = r.cfg();
-        boolean s2 = config.format().stage2();
-        // Stage 1 publishes TTBR/TCR/MAIR, stage 2 VTTBR/VTCR: the same fields under other keys.
-        long tg = kv.getOrDefault(s2 ? 11 : 3, -1L);
-        long tsz = kv.getOrDefault(s2 ? 16 : 7, -1L);
-        long ips = kv.getOrDefault(s2 ? 10 : 2, -1L);
-        long base = kv.getOrDefault(s2 ? 9 : 1, 0L);
-        Granule g = switch ((int) tg) {
-            case 0 -> Granule.G4K;
-            case 1 -> Granule.G64K;
-            case 2 -> Granule.G16K;
-            default -> null;
-        };
-        String tcr = s2 ? "VTCR" : "TCR";
-        List<String> bad = new ArrayList<>();
-        if (g != config.granule()) {
-            bad.add(tcr + ".TG0 " + tg + " is not the " + config.granule().label() + " granule");
+        FormatJudge.AllocCheck c = judge.acceptCfg(r.cfg());
+        walkable = c.walkable();
+        c.contract().ifPresent(m -> model = m);
+        if (!c.problems().isEmpty()) {
+            out.add(new Divergence("alloc: the cfg the driver fills in disagrees (" + c.problems().get(0).replaceAll("[0-9]+|0x[0-9a-f]+", "N") + ")",
+                    2, Category.DRIVER_BUG, opIndex, String.join("\n", c.problems()) + "\ncfg: " + r.cfg()));
         }
-        if (tsz != 64 - config.ias()) {
-            bad.add(tcr + ".T0SZ " + tsz + " is not 64 - ias = " + (64 - config.ias()));
-        }
-        if (ips < 0 || ips >= IPS_BITS.length || IPS_BITS[(int) ips] < config.oas()) {
-            bad.add(tcr + (s2 ? ".PS " : ".IPS ") + ips + " does not cover oas " + config.oas());
-        }
-        long bitmap = kv.getOrDefault(30, 0L);
-        if (bitmap != config.pgsizeBitmap()) {
-            bad.add("pgsize_bitmap 0x" + Long.toHexString(bitmap) + " is not the architecture's 0x" + Long.toHexString(config.pgsizeBitmap()));
-        }
-        if (!bad.isEmpty()) {
-            out.add(new Divergence("alloc: the cfg the driver fills in disagrees (" + bad.get(0).replaceAll("[0-9]+|0x[0-9a-f]+", "N") + ")",
-                    2, Category.DRIVER_BUG, opIndex, String.join("\n", bad)));
-        }
-        if (g == null || tsz <= 0) {
-            return;
-        }
-        int oasBits = ips >= 0 && ips < IPS_BITS.length ? IPS_BITS[(int) ips] : config.oas();
-        try {
-            if (s2) {
-                int startLevel = stage2StartLevel(g, kv.getOrDefault(15, -1L));
-                walk = WalkConfig.stage2(g, (int) (64 - tsz), oasBits, base, startLevel);
-                model = new IoPgtableModel(config.withTopLevel(walk.startLevel()), options);
-            } else {
-                walk = WalkConfig.stage1(g, (int) (64 - tsz), oasBits, base, kv.getOrDefault(8, 0L));
-            }
-        } catch (IllegalArgumentException e) {
-            out.add(new Divergence("alloc: the cfg the driver fills in is not a valid VMSA configuration", 2,
-                    Category.DRIVER_BUG, opIndex, e.getMessage() + "\ncfg: " + kv));
-        }
-    }
-
-    /** VTCR_EL2.SL0 to a start level: 4K counts down from level 2, 16K and 64K from level 3. */
-    private static int stage2StartLevel(Granule g, long sl0) {
-        if (sl0 < 0 || sl0 > 2) {
-            throw new IllegalArgumentException("VTCR.SL0 " + sl0 + " is reserved");
-        }
-        return (g == Granule.G4K ? 2 : 3) - (int) sl0;
     }
 
     /** Walks the driver's tables at each probe and compares with the contract (depth 3). */
@@ -212,23 +149,17 @@ public final class Scoreboard {
      */
     public List<Divergence> checkSemantics(int opIndex, TableMirror memory, long[] probes, int probeCount, boolean afterOneOperation) {
         List<Divergence> out = new ArrayList<>();
-        if (walk == null || model == null) {
+        if (!walkable || model == null) {
             return out;
         }
         for (int i = 0; i < probeCount; i++) {
             long va = probes[i];
-            Translation t = Walker.walk(walk, memory, va);
-            Optional<Mapping> m = model.lookup(va);
-            if (t instanceof Translation.Translated tr) {
-                coverage.hit("walk/" + tr.kind().name().toLowerCase() + "/L" + tr.level());
-            } else if (t instanceof Translation.Fault f) {
-                coverage.hit("walk/fault-" + f.kind().name().toLowerCase() + "/L" + f.level());
-            }
-            List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(m, va, t, options, config.format().stage2());
+            FormatJudge.Judgement j = judge.judge(memory, va, model.lookup(va));
+            coverage.hit(j.bin());
+            List<Stage1Semantics.Mismatch> mm = j.mismatches();
             if (!mm.isEmpty()) {
                 String after = afterOneOperation ? " after " + lastLabel : "";
-                Divergence d = new Divergence("semantics" + after + ": " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex,
-                        walkDetail(va, m, t, mm));
+                Divergence d = new Divergence("semantics" + after + ": " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex, j.detail());
                 // Wrong attributes on a right translation leave the address spaces in step.
                 boolean sameSpace = mm.stream().noneMatch(x -> x.field().equals("translation") || x.field().equals("output address"));
                 out.add(sameSpace ? d.survivable() : d);
@@ -236,36 +167,6 @@ public final class Scoreboard {
             }
         }
         return out;
-    }
-
-    private String walkDetail(long va, Optional<Mapping> m, Translation t, List<Stage1Semantics.Mismatch> mm) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("va ").append(Sizes.hex(va)).append('\n');
-        sb.append("contract: ").append(m.map(x -> "mapped by " + x + " -> pa " + Sizes.hex(x.translate(va))
-                + ", permissions " + (config.format().stage2() ? Stage1Semantics.expectedStage2Permissions(x.prot())
-                        : Stage1Semantics.expectedPermissions(x.prot(), options))
-                + ", " + Stage1Semantics.expectedMemory(x.prot(), options)
-                + ", " + Stage1Semantics.expectedShareability(x.prot(), options)).orElse("nothing mapped: translation fault")).append('\n');
-        sb.append("walk:     ").append(describe(t)).append('\n');
-        for (Stage1Semantics.Mismatch x : mm) {
-            sb.append("  ").append(x.field()).append(": expected ").append(x.expected()).append(", walk gives ").append(x.actual()).append('\n');
-        }
-        sb.append("walk steps (level, table, index, descriptor):\n");
-        for (WalkStep s : t.steps()) {
-            sb.append(String.format("  L%d table 0x%x [%d] = 0x%016x  %s%n", s.level(), s.tableAddress(), s.index(), s.raw(),
-                    s.descriptor().getClass().getSimpleName()));
-        }
-        return sb.toString();
-    }
-
-    private static String describe(Translation t) {
-        if (t instanceof Translation.Translated tr) {
-            return "pa " + Sizes.hex(tr.pa()) + " via L" + tr.level() + " " + tr.kind() + ", " + tr.permissions()
-                    + ", " + Stage1Semantics.describe(tr.memoryType()) + ", " + tr.shareability()
-                    + ", nG=" + tr.nG() + ", AF=" + tr.af();
-        }
-        Translation.Fault f = (Translation.Fault) t;
-        return f.kind() + " fault at level " + f.level();
     }
 
     private static String detail(Op op, Prediction p, OpResult r) {

@@ -5,8 +5,7 @@ import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.wire.AgentEvent;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.Op;
-import dev.lockstep.models.iopgtable.ContractOptions;
-import dev.lockstep.models.iopgtable.IoPgtableModel;
+import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.reports.Category;
@@ -25,7 +24,7 @@ import java.util.SplittableRandom;
 public final class Session {
     private final Target target;
     private final PgtableConfig config;
-    private final ContractOptions options;
+    private final ModelOptions options;
     private final Coverage coverage;
     private final TableMirror mirror = new TableMirror();
     private final List<Op> history = new ArrayList<>();
@@ -34,7 +33,7 @@ public final class Session {
     private long[] probes = new long[256];
     private int probeCount;
 
-    public Session(Target target, PgtableConfig config, ContractOptions options, Coverage coverage) {
+    public Session(Target target, PgtableConfig config, ModelOptions options, Coverage coverage) {
         this.target = target;
         this.config = config;
         this.options = options;
@@ -55,7 +54,7 @@ public final class Session {
     }
 
     /** The model as it stands after the operations judged so far, or null before the first alloc. */
-    public IoPgtableModel model() {
+    public PgtableContract model() {
         return scoreboard.model();
     }
 
@@ -101,7 +100,7 @@ public final class Session {
             addProbes(op);
         }
         mirror.apply(target.syncMemory());
-        IoPgtableModel model = scoreboard.model();
+        PgtableContract model = scoreboard.model();
         if (model != null) {
             addSample(model.mappings());
         }
@@ -147,7 +146,7 @@ public final class Session {
         long end = Math.min(iova + length, limit);
         // Every mapping the call could have disturbed, even one it should have left alone (a call
         // that fails must change nothing): one probe each, a bounded number.
-        IoPgtableModel model = scoreboard.model();
+        PgtableContract model = scoreboard.model();
         if (model != null) {
             int n = 0;
             for (Mapping m : model.mappingsIn(iova & ~(gran - 1), end)) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.bench.wire.Op;
-import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.iopgtable.Prot;
@@ -25,7 +24,7 @@ class ReproducerTest {
     private Reproducer sample() {
         PgtableConfig cfg = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S1, Granule.G16K, 47, 44, 0, true);
         return new Reproducer("map fresh 16K: driver returns -EINVAL, contract 0 mapping the chunk", 1, cfg,
-                ContractOptions.defaults().with("noAccessMap=REJECT"), 99, 8, List.of(
+                ModelOptions.none().with("noAccessMap=REJECT"), 99, 8, List.of(
                 new Op.Alloc(0, 1, 0, cfg.pgsizeBitmap(), 47, 44, true),
                 new Op.Map(0, 0x4000, 0x8000, 0x4000, 3, Prot.of(Prot.READ | Prot.PRIV)),
                 new Op.Unmap(0, 0x4000, 0x4000, 1),

@@ -12,7 +12,7 @@ import dev.lockstep.bench.engine.KnownDivergences;
 import dev.lockstep.bench.engine.Reproducer;
 import dev.lockstep.bench.target.HostAgentProcess;
 import dev.lockstep.bench.target.Target;
-import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.bench.engine.ModelOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.vmsa.Granule;
@@ -43,7 +43,7 @@ class HostCampaignTest {
     }
 
     private CampaignSettings settings(Granule g, long ops, Path out) {
-        return new CampaignSettings(cfg(g), ContractOptions.defaults(), 1, ops, 0, 32, 0.01, 150, 30_000, out, "test");
+        return new CampaignSettings(cfg(g), ModelOptions.none(), 1, ops, 0, 32, 0.01, 150, 30_000, out, "test");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.lockstep.models.iopgtable.Errno;
 import dev.lockstep.models.iopgtable.MapOutcome;
 import dev.lockstep.models.iopgtable.MapSituation;
 import dev.lockstep.models.iopgtable.Mapping;
+import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Prot;
 import dev.lockstep.models.iopgtable.UnmapOutcome;
 import dev.lockstep.models.iopgtable.UnmapSituation;
@@ -48,7 +49,7 @@ import java.util.TreeMap;
  *   <li><b>iova_to_phys</b>: paddr + offset of a live page, 0 otherwise.</li>
  * </ul>
  */
-public final class DartContract {
+public final class DartContract implements PgtableContract {
     private final DartConfig config;
     private final DartOptions options;
     private final TreeMap<Long, Mapping> extents = new TreeMap<>();
@@ -67,6 +68,7 @@ public final class DartContract {
         return config.pageSize();
     }
 
+    @Override
     public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot prot) {
         Objects.requireNonNull(prot, "prot");
         int level = DartConfig.LEAF_LEVEL;
@@ -128,6 +130,7 @@ public final class DartContract {
         return new MapOutcome(0, size, situation, level, false, Set.of(0));
     }
 
+    @Override
     public UnmapOutcome unmap(long iova, long pgsize, long pgcount) {
         int level = DartConfig.LEAF_LEVEL;
         if (pgsize != config.pageSize()) {
@@ -161,11 +164,13 @@ public final class DartContract {
     }
 
     /** The output address iova_to_phys must answer: the translation, or 0 where nothing is mapped. */
+    @Override
     public long iovaToPhys(long iova) {
         return lookup(iova).map(m -> m.translate(iova)).orElse(0L);
     }
 
     /** The live extent holding {@code iova}, if any. */
+    @Override
     public Optional<Mapping> lookup(long iova) {
         Map.Entry<Long, Mapping> e = extents.floorEntry(iova);
         if (e != null && e.getValue().contains(iova)) {
@@ -174,10 +179,12 @@ public final class DartContract {
         return Optional.empty();
     }
 
+    @Override
     public Collection<Mapping> mappings() {
         return Collections.unmodifiableCollection(extents.values());
     }
 
+    @Override
     public int extentCount() {
         return extents.size();
     }
@@ -196,6 +203,17 @@ public final class DartContract {
             return pgcount;
         }
         return Math.min(pgcount, config.entriesLeftInLeafTable(iova));
+    }
+
+    @Override
+    public List<Mapping> mappingsIn(long from, long to) {
+        return java.util.Collections.unmodifiableList(overlapping(from, to));
+    }
+
+    /** DART maps at most up to the end of the leaf table and says so exactly: no shorter maps are followed. */
+    @Override
+    public boolean acceptShorterMap(long mappedBytes) {
+        return false;
     }
 
     private List<Mapping> overlapping(long from, long to) {

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * the first page with nothing mapped; unmapping part of a larger mapping keeps the rest. iova_to_phys
  * answers the output address of a live translation and 0 otherwise.
  */
-public final class IoPgtableModel {
+public final class IoPgtableModel implements PgtableContract {
     private final PgtableConfig config;
     private final ContractOptions options;
     private final TreeMap<Long, Mapping> extents = new TreeMap<>();
@@ -38,6 +38,7 @@ public final class IoPgtableModel {
 
     public ContractOptions options() { return options; }
 
+    @Override
     public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot prot) {
         int level = config.leafLevel(pgsize);
         if (Long.bitCount(pgsize) != 1 || (pgsize & config.pgsizeBitmap()) == 0 || level < 0) {
@@ -95,6 +96,7 @@ public final class IoPgtableModel {
         return MapOutcome.of(0, size, MapSituation.FRESH, level, pastRange);
     }
 
+    @Override
     public UnmapOutcome unmap(long iova, long pgsize, long pgcount) {
         int level = config.leafLevel(pgsize);
         if (Long.bitCount(pgsize) != 1 || (pgsize & config.pgsizeBitmap()) == 0 || level < 0) {
@@ -142,6 +144,7 @@ public final class IoPgtableModel {
      * {@code mappedBytes} stay unmapped. Returns false (and changes nothing) when that is not a
      * count the contract allows: not a positive whole number of pages, or more than the chunk.
      */
+    @Override
     public boolean acceptShorterMap(long mappedBytes) {
         if (options.chunk() != ContractOptions.Chunk.UP_TO_TABLE_END || lastMapped == null) {
             return false;
@@ -156,10 +159,12 @@ public final class IoPgtableModel {
     }
 
     /** The output address iova_to_phys must answer: the translation, or 0 where nothing is mapped. */
+    @Override
     public long iovaToPhys(long iova) {
         return lookup(iova).map(m -> m.translate(iova)).orElse(0L);
     }
 
+    @Override
     public Optional<Mapping> lookup(long va) {
         Map.Entry<Long, Mapping> e = extents.floorEntry(va);
         if (e != null && e.getValue().contains(va)) {
@@ -169,14 +174,17 @@ public final class IoPgtableModel {
     }
 
     /** The live extents that overlap [from, to). */
+    @Override
     public List<Mapping> mappingsIn(long from, long to) {
         return Collections.unmodifiableList(overlapping(from, to));
     }
 
+    @Override
     public Collection<Mapping> mappings() {
         return Collections.unmodifiableCollection(extents.values());
     }
 
+    @Override
     public int extentCount() {
         return extents.size();
     }

@@ -40,8 +40,14 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
         }
     }
 
-    /** The bitmap of page sizes: the granule and each block size allowed at a level the walk reaches. */
+    /**
+     * The bitmap of page sizes: the granule and each block size allowed at a level the walk reaches
+     * (VMSA formats); the page alone for DART, which has no blocks.
+     */
     public long pgsizeBitmap() {
+        if (format == PgtableFormat.APPLE_DART || format == PgtableFormat.APPLE_DART2) {
+            return granule.size();
+        }
         long bitmap = granule.size();
         for (int level = ruleStartLevel(); level < 3; level++) {
             if (granule.allowsBlockAt(level, oas)) {

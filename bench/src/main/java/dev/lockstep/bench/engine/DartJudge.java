@@ -1,0 +1,106 @@
+package dev.lockstep.bench.engine;
+
+import dev.lockstep.models.dart.DartConfig;
+import dev.lockstep.models.dart.DartContract;
+import dev.lockstep.models.dart.DartLayout;
+import dev.lockstep.models.dart.DartOptions;
+import dev.lockstep.models.dart.DartSemantics;
+import dev.lockstep.models.dart.DartTranslation;
+import dev.lockstep.models.dart.DartWalkStep;
+import dev.lockstep.models.dart.DartWalker;
+import dev.lockstep.models.iopgtable.Mapping;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableContract;
+import dev.lockstep.models.iopgtable.Stage1Semantics;
+import dev.lockstep.models.vmsa.PhysicalMemory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Apple DART and DART2: the TTBRs the driver publishes (as a DART's TTBR registers would be
+ * programmed) are walked by the DART walker and judged against the DART contract.
+ */
+final class DartJudge implements FormatJudge {
+    private final PgtableConfig config;
+    private final DartOptions options;
+    private final DartLayout layout;
+    private DartConfig walk;
+
+    DartJudge(PgtableConfig config, DartOptions options) {
+        this.config = config;
+        this.options = options;
+        this.layout = DartLayout.of(config.format()).orElseThrow();
+    }
+
+    @Override
+    public PgtableContract newContract() {
+        walk = null;
+        return new DartContract(DartConfig.of(config, List.of()), options);
+    }
+
+    @Override
+    public AllocCheck acceptCfg(Map<Integer, Long> kv) {
+        List<String> bad = new ArrayList<>();
+        long n = kv.getOrDefault(24, -1L);
+        DartConfig geometry = DartConfig.of(config, List.of());
+        if (n != geometry.ttbrCount()) {
+            bad.add("n_ttbrs " + n + " is not the " + geometry.ttbrCount() + " this geometry needs");
+        }
+        long bitmap = kv.getOrDefault(30, 0L);
+        if (bitmap != config.pgsizeBitmap()) {
+            bad.add("pgsize_bitmap 0x" + Long.toHexString(bitmap) + " is not the page size 0x" + Long.toHexString(config.pgsizeBitmap()));
+        }
+        if (n < 1 || n > 4) {
+            return new AllocCheck(bad, false, Optional.empty());
+        }
+        List<Long> ttbrs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ttbrs.add(kv.getOrDefault(20 + i, 0L));
+        }
+        try {
+            walk = DartConfig.of(config, ttbrs);
+            return new AllocCheck(bad, true, Optional.empty());
+        } catch (IllegalArgumentException e) {
+            bad.add("not a valid DART configuration: " + e.getMessage());
+            return new AllocCheck(bad, false, Optional.empty());
+        }
+    }
+
+    @Override
+    public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
+        DartTranslation t = DartWalker.walk(walk, memory, va);
+        String bin = t instanceof DartTranslation.Translated ? "walk/page/L3"
+                : "walk/fault-" + ((DartTranslation.Fault) t).kind().name().toLowerCase();
+        List<Stage1Semantics.Mismatch> mm = DartSemantics.compare(expected, va, t, layout, options);
+        return new Judgement(mm, bin, mm.isEmpty() ? "" : detail(va, expected, t, mm));
+    }
+
+    private static String describe(DartTranslation t) {
+        if (t instanceof DartTranslation.Translated tr) {
+            return "pa " + Sizes.hex(tr.pa()) + " via TTBR" + tr.ttbrIndex() + ", read " + tr.read() + ", write " + tr.write()
+                    + ", cacheable " + tr.cacheable() + ", subpage " + tr.subpageStart() + ".." + tr.subpageEnd();
+        }
+        DartTranslation.Fault f = (DartTranslation.Fault) t;
+        return f.kind() + " fault at level " + f.level();
+    }
+
+    private String detail(long va, Optional<Mapping> m, DartTranslation t, List<Stage1Semantics.Mismatch> mm) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("iova ").append(Sizes.hex(va)).append('\n');
+        sb.append("contract: ").append(m.map(x -> "mapped by " + x + " -> pa " + Sizes.hex(x.translate(va))
+                + ", cacheable " + DartSemantics.expectedCacheable(x.prot(), layout)).orElse("nothing mapped: a fault")).append('\n');
+        sb.append("walk:     ").append(describe(t)).append('\n');
+        for (Stage1Semantics.Mismatch x : mm) {
+            sb.append("  ").append(x.field()).append(": expected ").append(x.expected()).append(", walk gives ").append(x.actual()).append('\n');
+        }
+        sb.append("walk steps (level, table, index, pte):\n");
+        List<DartWalkStep> steps = t instanceof DartTranslation.Translated tr ? tr.steps() : ((DartTranslation.Fault) t).steps();
+        for (DartWalkStep s : steps) {
+            sb.append(String.format("  L%d table 0x%x [%d] = 0x%016x  %s%n", s.level(), s.tableAddress(), s.index(), s.raw(),
+                    s.pte().getClass().getSimpleName()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.lockstep.bench.engine;
+
+import dev.lockstep.models.iopgtable.Mapping;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableContract;
+import dev.lockstep.models.iopgtable.Stage1Semantics;
+import dev.lockstep.models.vmsa.PhysicalMemory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the scoreboard needs from one page-table format: its contract, a check of the
+ * configuration the driver publishes at alloc (depth 2), and a judge of one iova walked in the
+ * driver's tables by the format's own walker against the contract (depth 3).
+ */
+interface FormatJudge {
+
+    /** A fresh contract for a table just allocated. */
+    PgtableContract newContract();
+
+    /**
+     * Reads the cfg the driver filled in: the problems with it (depth 2, each one line), and
+     * whether tables can be walked from it. May replace the contract when the published geometry
+     * decides where a call's pages end (a stage-2 start level).
+     */
+    AllocCheck acceptCfg(Map<Integer, Long> cfg);
+
+    /** Walks va in the driver's tables and compares it with what the contract expects there. */
+    Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected);
+
+    record AllocCheck(List<String> problems, boolean walkable, Optional<PgtableContract> contract) {}
+
+    /**
+     * @param mismatches what disagrees (empty when the walk is what the contract says)
+     * @param bin        the coverage bin of what the walk met, e.g. "walk/page/L3"
+     * @param detail     the walk and the expectation, for a finding's detail
+     */
+    record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail) {}
+
+    static FormatJudge of(PgtableConfig config, ModelOptions options) {
+        return options.isDart(config.format()) ? new DartJudge(config, options.dart()) : new VmsaJudge(config, options.vmsa());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.lockstep.bench.engine;
+
+import dev.lockstep.models.dart.DartOptions;
+import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.models.iopgtable.PgtableFormat;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The model options a user set (--model-option NAME=VALUE), kept as written: each format's model
+ * reads the ones it knows (the VMSA formats' ContractOptions, DART's DartOptions) over its own
+ * defaults. Reproducers and manifests store the options in effect, so a replay judges alike.
+ */
+public record ModelOptions(Map<String, String> assignments) {
+
+    public ModelOptions {
+        assignments = Collections.unmodifiableMap(new LinkedHashMap<>(assignments));
+    }
+
+    public static ModelOptions none() {
+        return new ModelOptions(Map.of());
+    }
+
+    /** Adds "name=value"; the name and value are checked when a format reads them. */
+    public ModelOptions with(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("model option '" + assignment + "' is not name=value; see docs/model.md");
+        }
+        Map<String, String> m = new LinkedHashMap<>(assignments);
+        m.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim());
+        return new ModelOptions(m);
+    }
+
+    public boolean isDart(PgtableFormat format) {
+        return format == PgtableFormat.APPLE_DART || format == PgtableFormat.APPLE_DART2;
+    }
+
+    /** The VMSA contract's options; throws IllegalArgumentException naming an unknown option or value. */
+    public ContractOptions vmsa() {
+        ContractOptions o = ContractOptions.defaults();
+        for (Map.Entry<String, String> e : assignments.entrySet()) {
+            o = o.with(e.getKey() + "=" + e.getValue());
+        }
+        return o;
+    }
+
+    /** DART's contract options; throws IllegalArgumentException naming an unknown option or value. */
+    public DartOptions dart() {
+        DartOptions o = DartOptions.defaults();
+        for (Map.Entry<String, String> e : assignments.entrySet()) {
+            o = o.with(e.getKey() + "=" + e.getValue());
+        }
+        return o;
+    }
+
+    /** Every option of the format's model with the value in effect, defaults included. */
+    public Map<String, String> effective(PgtableFormat format) {
+        return isDart(format) ? dart().asMap() : vmsa().asMap();
+    }
+}

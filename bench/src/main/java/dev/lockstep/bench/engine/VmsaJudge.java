@@ -1,0 +1,136 @@
+package dev.lockstep.bench.engine;
+
+import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.models.iopgtable.IoPgtableModel;
+import dev.lockstep.models.iopgtable.Mapping;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableContract;
+import dev.lockstep.models.iopgtable.Stage1Semantics;
+import dev.lockstep.models.vmsa.Granule;
+import dev.lockstep.models.vmsa.PhysicalMemory;
+import dev.lockstep.models.vmsa.Translation;
+import dev.lockstep.models.vmsa.WalkConfig;
+import dev.lockstep.models.vmsa.WalkStep;
+import dev.lockstep.models.vmsa.Walker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The LPAE formats (64- and 32-bit, stage 1 and 2): TCR or VTCR checked against the request, tables
+ * walked by the VMSA walker with the published TTBR/VTTBR, MAIR and start level.
+ */
+final class VmsaJudge implements FormatJudge {
+    private static final int[] IPS_BITS = {32, 36, 40, 42, 44, 48, 52};
+
+    private final PgtableConfig config;
+    private final ContractOptions options;
+    private final boolean stage2;
+    private WalkConfig walk;
+
+    VmsaJudge(PgtableConfig config, ContractOptions options) {
+        this.config = config;
+        this.options = options;
+        this.stage2 = config.format().stage2();
+    }
+
+    @Override
+    public PgtableContract newContract() {
+        walk = null;
+        return new IoPgtableModel(config, options);
+    }
+
+    @Override
+    public AllocCheck acceptCfg(Map<Integer, Long> kv) {
+        // Stage 1 publishes TTBR/TCR/MAIR, stage 2 VTTBR/VTCR: the same fields under other keys.
+        long tg = kv.getOrDefault(stage2 ? 11 : 3, -1L);
+        long tsz = kv.getOrDefault(stage2 ? 16 : 7, -1L);
+        long ips = kv.getOrDefault(stage2 ? 10 : 2, -1L);
+        long base = kv.getOrDefault(stage2 ? 9 : 1, 0L);
+        Granule g = switch ((int) tg) {
+            case 0 -> Granule.G4K;
+            case 1 -> Granule.G64K;
+            case 2 -> Granule.G16K;
+            default -> null;
+        };
+        String tcr = stage2 ? "VTCR" : "TCR";
+        List<String> bad = new ArrayList<>();
+        if (g != config.granule()) {
+            bad.add(tcr + ".TG0 " + tg + " is not the " + config.granule().label() + " granule");
+        }
+        if (tsz != 64 - config.ias()) {
+            bad.add(tcr + ".T0SZ " + tsz + " is not 64 - ias = " + (64 - config.ias()));
+        }
+        if (ips < 0 || ips >= IPS_BITS.length || IPS_BITS[(int) ips] < config.oas()) {
+            bad.add(tcr + (stage2 ? ".PS " : ".IPS ") + ips + " does not cover oas " + config.oas());
+        }
+        long bitmap = kv.getOrDefault(30, 0L);
+        if (bitmap != config.pgsizeBitmap()) {
+            bad.add("pgsize_bitmap 0x" + Long.toHexString(bitmap) + " is not the architecture's 0x" + Long.toHexString(config.pgsizeBitmap()));
+        }
+        if (g == null || tsz <= 0) {
+            return new AllocCheck(bad, false, Optional.empty());
+        }
+        int oasBits = ips >= 0 && ips < IPS_BITS.length ? IPS_BITS[(int) ips] : config.oas();
+        try {
+            if (stage2) {
+                walk = WalkConfig.stage2(g, (int) (64 - tsz), oasBits, base, stage2StartLevel(g, kv.getOrDefault(15, -1L)));
+                return new AllocCheck(bad, true, Optional.of(new IoPgtableModel(config.withTopLevel(walk.startLevel()), options)));
+            }
+            walk = WalkConfig.stage1(g, (int) (64 - tsz), oasBits, base, kv.getOrDefault(8, 0L));
+            return new AllocCheck(bad, true, Optional.empty());
+        } catch (IllegalArgumentException e) {
+            bad.add("not a valid VMSA configuration: " + e.getMessage());
+            return new AllocCheck(bad, false, Optional.empty());
+        }
+    }
+
+    /** VTCR_EL2.SL0 to a start level: 4K counts down from level 2, 16K and 64K from level 3. */
+    private static int stage2StartLevel(Granule g, long sl0) {
+        if (sl0 < 0 || sl0 > 2) {
+            throw new IllegalArgumentException("VTCR.SL0 " + sl0 + " is reserved");
+        }
+        return (g == Granule.G4K ? 2 : 3) - (int) sl0;
+    }
+
+    @Override
+    public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
+        Translation t = Walker.walk(walk, memory, va);
+        String bin = t instanceof Translation.Translated tr
+                ? "walk/" + tr.kind().name().toLowerCase() + "/L" + tr.level()
+                : "walk/fault-" + ((Translation.Fault) t).kind().name().toLowerCase() + "/L" + ((Translation.Fault) t).level();
+        List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(expected, va, t, options, stage2);
+        return new Judgement(mm, bin, mm.isEmpty() ? "" : detail(va, expected, t, mm));
+    }
+
+    private String detail(long va, Optional<Mapping> m, Translation t, List<Stage1Semantics.Mismatch> mm) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("va ").append(Sizes.hex(va)).append('\n');
+        sb.append("contract: ").append(m.map(x -> "mapped by " + x + " -> pa " + Sizes.hex(x.translate(va))
+                + ", permissions " + (stage2 ? Stage1Semantics.expectedStage2Permissions(x.prot())
+                        : Stage1Semantics.expectedPermissions(x.prot(), options))
+                + ", " + Stage1Semantics.expectedMemory(x.prot(), options)
+                + ", " + Stage1Semantics.expectedShareability(x.prot(), options)).orElse("nothing mapped: translation fault")).append('\n');
+        sb.append("walk:     ").append(describe(t)).append('\n');
+        for (Stage1Semantics.Mismatch x : mm) {
+            sb.append("  ").append(x.field()).append(": expected ").append(x.expected()).append(", walk gives ").append(x.actual()).append('\n');
+        }
+        sb.append("walk steps (level, table, index, descriptor):\n");
+        for (WalkStep s : t.steps()) {
+            sb.append(String.format("  L%d table 0x%x [%d] = 0x%016x  %s%n", s.level(), s.tableAddress(), s.index(), s.raw(),
+                    s.descriptor().getClass().getSimpleName()));
+        }
+        return sb.toString();
+    }
+
+    private static String describe(Translation t) {
+        if (t instanceof Translation.Translated tr) {
+            return "pa " + Sizes.hex(tr.pa()) + " via L" + tr.level() + " " + tr.kind() + ", " + tr.permissions()
+                    + ", " + Stage1Semantics.describe(tr.memoryType()) + ", " + tr.shareability()
+                    + ", nG=" + tr.nG() + ", AF=" + tr.af();
+        }
+        Translation.Fault f = (Translation.Fault) t;
+        return f.kind() + " fault at level " + f.level();
+    }
+}
