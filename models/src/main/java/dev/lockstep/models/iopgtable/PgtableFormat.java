@@ -15,8 +15,8 @@ public enum PgtableFormat {
     ARM_32_LPAE_S1("arm32-lpae-s1", 3, List.of(Granule.G4K), 32, 32, 32, 40, true),
     ARM_32_LPAE_S2("arm32-lpae-s2", 4, List.of(Granule.G4K), 32, 40, 32, 40, true),
     ARM_MALI_LPAE("mali", 5, List.of(Granule.G4K), 48, 48, 40, 40, false),
-    APPLE_DART("dart", 6, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 36, false),
-    APPLE_DART2("dart2", 7, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 42, false);
+    APPLE_DART("dart", 6, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 36, true),
+    APPLE_DART2("dart2", 7, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 42, true);
 
     private final String cliName;
     private final int wireCode;
