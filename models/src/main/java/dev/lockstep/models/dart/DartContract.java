@@ -37,7 +37,7 @@ import java.util.TreeMap;
  *   <li><b>a paddr the format cannot hold</b>: DART2's OA field starts at PA bit 14, so with a 4K
  *       granule a page-aligned paddr that is not 16K-aligned cannot be written, nor can any page
  *       after the first of a multi-page call. The caller did nothing wrong (not misuse); the only
- *       honest answers are errors, -EINVAL or -ERANGE (situation MISALIGNED). A driver that
+ *       honest answers are errors, -EINVAL or -ERANGE (situation PADDR_UNENCODABLE). A driver that
  *       answers 0 has mapped other addresses.</li>
  *   <li><b>neither READ nor WRITE</b> (option {@code noAccessMap}): MAP_NONE maps the pages with
  *       no access, REJECT answers -EINVAL, IGNORE answers 0 and maps nothing. A clean call is
@@ -89,7 +89,7 @@ public final class DartContract implements PgtableContract {
         if (!aligned) {
             breaches.add(new Breach(MapSituation.MISALIGNED, true, -Errno.EINVAL));
         } else if (paddrInRange && pages > 0 && !holdsEveryPage(paddr, pages, pgsize)) {
-            breaches.add(new Breach(MapSituation.MISALIGNED, false, -Errno.EINVAL, -Errno.ERANGE));
+            breaches.add(new Breach(MapSituation.PADDR_UNENCODABLE, false, -Errno.EINVAL, -Errno.ERANGE));
         }
         // More pages than the aperture holds can only come with chunk=ALL; they reach past 2^ias.
         boolean tooMany = pages > (config.inputLimit() >>> config.pageShift());

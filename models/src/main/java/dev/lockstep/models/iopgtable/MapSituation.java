@@ -10,6 +10,8 @@ public enum MapSituation {
     INSIDE_LARGER,
     BAD_PGSIZE,
     MISALIGNED,
+    /** Aligned as asked, but an address the format's descriptor cannot hold (DART2 with 4K pages). */
+    PADDR_UNENCODABLE,
     IOVA_OUT_OF_RANGE,
     PADDR_OUT_OF_RANGE,
     NO_ACCESS,

@@ -163,7 +163,7 @@ class DartContractTest {
         // DART2 with 4K pages: PA[13:12] have no bits in the entry.
         DartContract m = new DartContract(DartConfig.linux61(DART2, G4K, List.of()), DartOptions.defaults());
         MapOutcome o = m.map(0, 0x1000L, K4, 1, RW);
-        assertEquals(MapSituation.MISALIGNED, o.situation());
+        assertEquals(MapSituation.PADDR_UNENCODABLE, o.situation());
         assertEquals(Set.of(-Errno.EINVAL, -Errno.ERANGE), o.acceptable());
         assertFalse(o.accepts(0));
         assertFalse(o.misuse(), "the caller's paddr is page-aligned: the format is what falls short");
