@@ -45,7 +45,7 @@ class BadInputTest {
 
     @Test
     void unmodelledFormatSaysWhatIs() {
-        assertOneLine(run("fuzz", "--format", "dart", "--out", dir.resolve("a").toString()), "modelled: arm64-lpae-s1");
+        assertOneLine(run("fuzz", "--format", "mali", "--out", dir.resolve("a").toString()), "modelled: arm64-lpae-s1");
     }
 
     @Test
