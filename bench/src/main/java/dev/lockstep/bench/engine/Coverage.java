@@ -2,6 +2,8 @@ package dev.lockstep.bench.engine;
 
 import dev.lockstep.models.iopgtable.MapSituation;
 import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.models.iopgtable.Prot;
 import dev.lockstep.models.iopgtable.UnmapSituation;
 import java.util.LinkedHashSet;
@@ -31,12 +33,13 @@ public final class Coverage {
             }
             String s = Sizes.size(size);
             for (MapSituation m : MapSituation.values()) {
-                if (m != MapSituation.BAD_PGSIZE && m != MapSituation.EMPTY) {
+                if (m != MapSituation.BAD_PGSIZE && m != MapSituation.EMPTY && reachable(cfg, m)) {
                     c.universe.add("map/" + m.label() + "/" + s);
                 }
             }
             for (UnmapSituation u : UnmapSituation.values()) {
-                if (u != UnmapSituation.BAD_PGSIZE && u != UnmapSituation.EMPTY) {
+                if (u != UnmapSituation.BAD_PGSIZE && u != UnmapSituation.EMPTY && (blocks(cfg)
+                        || (u != UnmapSituation.SPLIT && u != UnmapSituation.COVERS_SMALLER))) {
                     c.universe.add("unmap/" + u.label() + "/" + s);
                 }
             }
@@ -54,6 +57,20 @@ public final class Coverage {
         c.universe.add("iova_to_phys/mapped");
         c.universe.add("iova_to_phys/unmapped");
         return c;
+    }
+
+    /** Formats with block mappings have splits and mappings of several sizes to collide. */
+    private static boolean blocks(PgtableConfig cfg) {
+        return Long.bitCount(cfg.pgsizeBitmap()) > 1;
+    }
+
+    /** Whether a situation can arise in this configuration at all: only those count toward the total. */
+    private static boolean reachable(PgtableConfig cfg, MapSituation m) {
+        return switch (m) {
+            case OVER_SMALLER, INSIDE_LARGER, OVER_SPLIT -> blocks(cfg);
+            case PADDR_UNENCODABLE -> cfg.format() == PgtableFormat.APPLE_DART2 && cfg.granule() == Granule.G4K;
+            default -> true;
+        };
     }
 
     /** A coverage that counts nothing: for replays that must not disturb a campaign's figures. */
