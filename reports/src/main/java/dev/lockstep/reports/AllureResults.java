@@ -281,6 +281,11 @@ public final class AllureResults {
     }
 
     private static String environment(CampaignSummary s) {
+        return properties(environmentMap(s));
+    }
+
+    /** The campaign's environment, key to value, in the order environment.properties lists it. */
+    static Map<String, String> environmentMap(CampaignSummary s) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("lockstep.version", s.lockstepVersion());
         env.put("target.kind", s.target().kind());
@@ -291,6 +296,11 @@ public final class AllureResults {
         env.put("granule", s.granule());
         env.put("seed", Long.toString(s.seed()));
         env.put("command", s.command());
+        return env;
+    }
+
+    /** {@code env} as the text of a properties file Allure reads (ISO-8859-1, escaped). */
+    static String properties(Map<String, String> env) {
         StringBuilder sb = new StringBuilder();
         env.forEach((k, v) -> sb.append(k).append('=').append(escapeProperty(v)).append('\n'));
         return sb.toString();
