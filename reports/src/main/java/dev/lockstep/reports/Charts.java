@@ -303,10 +303,65 @@ final class Charts {
             throw new java.io.UncheckedIOException(e);
         }
         String data = java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+        // The picture's words stay text too (hidden, but in the page's DOM): for screen readers, for
+        // search in the page, and so a check can read what the figure shows.
+        StringBuilder words = new StringBuilder("<g class=\"plot-text\" visibility=\"hidden\">");
+        for (String t : texts(chart)) {
+            words.append("<text>").append(escape(t)).append("</text>");
+        }
+        words.append("</g>");
         // Scale down with the page instead of overflowing it.
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot-svg\" style=\"max-width:100%;height:auto\" id=\"" + id
                 + "\" width=\"" + width + "\" height=\"" + height + "\" viewBox=\"0 0 " + width + " " + height + "\">"
-                + "<image width=\"" + width + "\" height=\"" + height + "\" href=\"data:image/png;base64," + data + "\"/></svg>";
+                + "<title>" + escape(chart.getTitle() == null ? id : chart.getTitle().getText()) + "</title>"
+                + "<image width=\"" + width + "\" height=\"" + height + "\" href=\"data:image/png;base64," + data + "\"/>"
+                + words + "</svg>";
+    }
+
+    /** Every text the chart draws: titles, axis labels and symbols, category keys, annotations. */
+    static List<String> texts(JFreeChart chart) {
+        List<String> out = new java.util.ArrayList<>();
+        if (chart.getTitle() != null) {
+            out.add(chart.getTitle().getText());
+        }
+        for (Object t : chart.getSubtitles()) {
+            if (t instanceof TextTitle tt) {
+                out.add(tt.getText());
+            }
+        }
+        if (chart.getPlot() instanceof XYPlot xy) {
+            for (var axis : List.of(xy.getDomainAxis(), xy.getRangeAxis())) {
+                if (axis.getLabel() != null) {
+                    out.add(axis.getLabel());
+                }
+                if (axis instanceof SymbolAxis sa) {
+                    out.addAll(List.of(sa.getSymbols()));
+                }
+            }
+            for (Object a : xy.getAnnotations()) {
+                if (a instanceof XYTextAnnotation ta) {
+                    out.add(ta.getText());
+                }
+            }
+        } else if (chart.getPlot() instanceof org.jfree.chart.plot.CategoryPlot cp) {
+            if (cp.getDomainAxis().getLabel() != null) {
+                out.add(cp.getDomainAxis().getLabel());
+            }
+            if (cp.getRangeAxis().getLabel() != null) {
+                out.add(cp.getRangeAxis().getLabel());
+            }
+            for (Object k : cp.getDataset().getColumnKeys()) {
+                out.add(String.valueOf(k));
+            }
+            for (Object k : cp.getDataset().getRowKeys()) {
+                out.add(String.valueOf(k));
+            }
+        }
+        return out;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     static String fmt(double v) {
