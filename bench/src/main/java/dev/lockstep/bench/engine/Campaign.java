@@ -203,7 +203,7 @@ public final class Campaign {
 
     /** "semantics after map fresh 4K: X" and "semantics: X" are one disagreement. */
     static String baseTitle(String title) {
-        return title.replaceFirst("^semantics after [^:]*: ", "semantics: ");
+        return title.replaceFirst("^semantics after [^:]*: ", "semantics: ").replaceFirst("^encoding after [^(]*\\(", "encoding (");
     }
 
     private boolean budgetSpent(long start) {

@@ -1,5 +1,6 @@
 package dev.lockstep.bench.engine;
 
+import dev.lockstep.models.iopgtable.LpaeEncoding;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
@@ -35,8 +36,16 @@ interface FormatJudge {
      * @param mismatches what disagrees (empty when the walk is what the contract says)
      * @param bin        the coverage bin of what the walk met, e.g. "walk/page/L3"
      * @param detail     the walk and the expectation, for a finding's detail
+     * @param encoding   depth 4: how the leaf the driver wrote differs from the predicted one (only
+     *                   judged where the semantics agree)
      */
-    record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail) {}
+    record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail, List<LpaeEncoding.FieldDiff> encoding,
+                     String encodingWhere, String encodingDetail) {
+
+        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail) {
+            this(mismatches, bin, detail, List.of(), "", "");
+        }
+    }
 
     static FormatJudge of(PgtableConfig config, ModelOptions options) {
         return options.isDart(config.format()) ? new DartJudge(config, options.dart()) : new VmsaJudge(config, options.vmsa());

@@ -5,7 +5,10 @@ import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
 import dev.lockstep.models.iopgtable.Errno;
 import dev.lockstep.models.iopgtable.MapOutcome;
+import dev.lockstep.models.iopgtable.LpaeEncoding;
 import dev.lockstep.models.iopgtable.MapSituation;
+import dev.lockstep.models.iopgtable.Mapping;
+import dev.lockstep.models.iopgtable.Prot;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Stage1Semantics;
@@ -165,8 +168,29 @@ public final class Scoreboard {
                 out.add(sameSpace ? d.survivable() : d);
                 return out;
             }
+            if (!j.encoding().isEmpty()) {
+                LpaeEncoding.FieldDiff f = j.encoding().get(0);
+                String after = afterOneOperation ? " after " + lastLabel : "";
+                out.add(new Divergence("encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
+                        + (f.field().equals("output address") || f.field().equals("other bits") ? "other bits" : f.expected())
+                        + ", driver wrote " + (f.field().equals("output address") || f.field().equals("other bits") ? "these" : f.actual())
+                        + relevantProt(f.field(), model.lookup(probes[i]).map(Mapping::prot).orElse(Prot.of(0))),
+                        4, Category.DRIVER_BUG, opIndex, j.encodingDetail()).survivable());
+                return out;
+            }
         }
         return out;
+    }
+
+    /** The prot bits a descriptor field encodes, so one cause is one finding and different causes are not. */
+    private static String relevantProt(String field, Prot prot) {
+        int mask = switch (field) {
+            case "SH", "AttrIndx", "MemAttr" -> Prot.CACHE | Prot.MMIO;
+            case "AP[2:1]", "S2AP" -> Prot.READ | Prot.WRITE | Prot.PRIV;
+            case "PXN", "UXN/XN", "XN[1:0]" -> Prot.NOEXEC | Prot.PRIV;
+            default -> 0;
+        };
+        return mask == 0 ? "" : " (prot " + Prot.of(prot.bits() & mask) + ")";
     }
 
     private static String detail(Op op, Prediction p, OpResult r) {

@@ -2,6 +2,7 @@ package dev.lockstep.bench.engine;
 
 import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.IoPgtableModel;
+import dev.lockstep.models.iopgtable.LpaeEncoding;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
@@ -101,7 +102,43 @@ final class VmsaJudge implements FormatJudge {
                 ? "walk/" + tr.kind().name().toLowerCase() + "/L" + tr.level()
                 : "walk/fault-" + ((Translation.Fault) t).kind().name().toLowerCase() + "/L" + ((Translation.Fault) t).level();
         List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(expected, va, t, options, stage2);
-        return new Judgement(mm, bin, mm.isEmpty() ? "" : detail(va, expected, t, mm));
+        if (!mm.isEmpty()) {
+            return new Judgement(mm, bin, detail(va, expected, t, mm));
+        }
+        if (expected.isEmpty() || !(t instanceof Translation.Translated tr)) {
+            return new Judgement(mm, bin, "");
+        }
+        return encoding(va, expected.get(), tr, bin);
+    }
+
+    /** Depth 4: the leaf written against the leaf predicted, where the meaning is already right. */
+    private Judgement encoding(long va, Mapping m, Translation.Translated tr, String bin) {
+        List<LpaeEncoding.FieldDiff> diffs = new ArrayList<>();
+        int want = config.leafLevel(m.pgsize());
+        if (!m.split() && tr.level() != want) {
+            // A mapping of one pgsize is one leaf of that size: not split, not merged.
+            diffs.add(new LpaeEncoding.FieldDiff("leaf level", "L" + want, "L" + tr.level()));
+        }
+        long actual = tr.steps().get(tr.steps().size() - 1).raw();
+        java.util.OptionalLong predicted = LpaeEncoding.leaf(m, va, tr.level(), walk, options);
+        if (predicted.isPresent()) {
+            diffs.addAll(LpaeEncoding.diff(predicted.getAsLong(), actual, tr.level(), walk));
+        }
+        if (diffs.isEmpty()) {
+            return new Judgement(List.of(), bin, "");
+        }
+        String where = "L" + tr.level() + " " + tr.kind().name().toLowerCase();
+        StringBuilder sb = new StringBuilder();
+        sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
+        sb.append(String.format("predicted %s: 0x%016x%n", where, predicted.orElse(0)));
+        sb.append(String.format("written   %s: 0x%016x%n", where, actual));
+        sb.append(String.format("  %-16s %-20s %-20s%n", "field", "predicted", "written"));
+        for (LpaeEncoding.FieldDiff d : diffs) {
+            sb.append(String.format("  %-16s %-20s %-20s%n", d.field(), d.expected(), d.actual()));
+        }
+        sb.append("Options in effect: nG=").append(options.nG()).append(", nonCacheableSh=").append(options.nonCacheableSh())
+                .append(", cacheableShareability=").append(options.cacheableShareability()).append('\n');
+        return new Judgement(List.of(), bin, "", diffs, where, sb.toString());
     }
 
     private String detail(long va, Optional<Mapping> m, Translation t, List<Stage1Semantics.Mismatch> mm) {

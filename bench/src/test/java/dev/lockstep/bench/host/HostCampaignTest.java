@@ -72,12 +72,13 @@ class HostCampaignTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TamperingTarget.Mutant.class, names = {"MAP_STATUS", "IOVA_TO_PHYS", "ACCESS_FLAG", "SPURIOUS_WARN", "CRASH_ON_UNMAP"})
+    @EnumSource(value = TamperingTarget.Mutant.class, names = {"MAP_STATUS", "IOVA_TO_PHYS", "ACCESS_FLAG", "GLOBAL_LEAVES", "SPURIOUS_WARN", "CRASH_ON_UNMAP"})
     void aWrongDriverIsCaughtAtItsDepth(TamperingTarget.Mutant mutant) throws Exception {
         int depth = switch (mutant) {
             case MAP_STATUS -> 1;
             case IOVA_TO_PHYS -> 2;
             case ACCESS_FLAG -> 3;
+            case GLOBAL_LEAVES -> 4;
             default -> 5;
         };
         Path out = dir.resolve(mutant.name());
@@ -92,6 +93,9 @@ class HostCampaignTest {
         if (mutant == TamperingTarget.Mutant.CRASH_ON_UNMAP) {
             assertEquals(Category.CRASH, caught.get().category());
             assertTrue(caught.get().title().startsWith("crash in unmap"), caught.get().title());
+        }
+        if (mutant == TamperingTarget.Mutant.GLOBAL_LEAVES) {
+            assertTrue(caught.get().title().contains("nG: predicted true, driver wrote false"), caught.get().title());
         }
         if (mutant == TamperingTarget.Mutant.ACCESS_FLAG) {
             assertTrue(caught.get().title().contains("ACCESS_FLAG"), caught.get().title());

@@ -18,7 +18,7 @@ import java.util.Map;
  * thing, the way a buggy driver would. Each mutant must be caught at its own depth.
  */
 final class TamperingTarget implements Target {
-    enum Mutant { NONE, MAP_STATUS, IOVA_TO_PHYS, ACCESS_FLAG, SPURIOUS_WARN, CRASH_ON_UNMAP }
+    enum Mutant { NONE, MAP_STATUS, IOVA_TO_PHYS, ACCESS_FLAG, GLOBAL_LEAVES, SPURIOUS_WARN, CRASH_ON_UNMAP }
 
     private final Target real;
     private final Mutant mutant;
@@ -61,15 +61,17 @@ final class TamperingTarget implements Target {
     @Override
     public MemoryDelta syncMemory() throws TargetFailure {
         MemoryDelta d = real.syncMemory();
-        if (mutant != Mutant.ACCESS_FLAG) {
+        if (mutant != Mutant.ACCESS_FLAG && mutant != Mutant.GLOBAL_LEAVES) {
             return d;
         }
-        // Clear AF (bit 10) in every descriptor: table descriptors ignore it, leaves then fault.
+        // Clear AF (bit 10) or nG (bit 11) in every descriptor: table descriptors ignore both; leaves
+        // then fault (AF), or become global, which changes no translation, only the encoding (nG).
+        byte mask = (byte) ~(mutant == Mutant.ACCESS_FLAG ? 0x04 : 0x08);
         List<MemoryDelta.Block> blocks = new ArrayList<>();
         for (MemoryDelta.Block b : d.changed()) {
             byte[] copy = b.bytes().clone();
             for (int i = 0; i + 8 <= copy.length; i += 8) {
-                copy[i + 1] &= (byte) ~0x04;
+                copy[i + 1] &= mask;
             }
             blocks.add(new MemoryDelta.Block(b.paddr(), copy));
         }

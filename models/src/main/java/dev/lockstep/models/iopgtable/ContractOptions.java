@@ -16,13 +16,21 @@ import java.util.Map;
  *                            so read comes with it) or EXACT (read must not be granted)
  * @param cacheableShareability the shareability a CACHE mapping must have
  * @param mmioDevice          the Device memory kind an MMIO mapping must have
+ * @param nG                  depth 4: leaves of a stage-1 table are non-global (SET: each io-pgtable
+ *                            table is one address space among many sharing a TLB, so its entries must
+ *                            not match every ASID) or global (CLEAR)
+ * @param nonCacheableSh      depth 4: the SH field written for Device and Normal non-cacheable
+ *                            memory, which the architecture treats as outer shareable whatever it says
  * @param chunk               how many pages one map/unmap call handles: UP_TO_TABLE_END (at least
  *                            one, at most up to the end of the leaf table holding the first page: the
  *                            contract lets map_pages map fewer than asked and say so), TABLE_END
  *                            (exactly up to that end) or ALL (every page)
  */
 public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shareability cacheableShareability,
-                              DeviceKind mmioDevice, Chunk chunk) {
+                              DeviceKind mmioDevice, Chunk chunk, NotGlobal nG, Shareability nonCacheableSh) {
+
+    /** Whether leaves are non-global (tagged with the context's ASID): the encoding depth's choice. */
+    public enum NotGlobal { SET, CLEAR }
 
     public enum NoAccessMap { IGNORE, REJECT }
 
@@ -32,7 +40,7 @@ public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shar
 
     public static ContractOptions defaults() {
         return new ContractOptions(NoAccessMap.IGNORE, WriteOnly.GRANTS_READ, Shareability.INNER,
-                DeviceKind.nGnRE, Chunk.UP_TO_TABLE_END);
+                DeviceKind.nGnRE, Chunk.UP_TO_TABLE_END, NotGlobal.SET, Shareability.OUTER);
     }
 
     /** Returns a copy with one option set from its command-line spelling, e.g. "noAccessMap=REJECT". */
@@ -45,11 +53,13 @@ public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shar
         String value = assignment.substring(eq + 1).trim();
         try {
             return switch (name) {
-                case "noAccessMap" -> new ContractOptions(NoAccessMap.valueOf(value), writeOnly, cacheableShareability, mmioDevice, chunk);
-                case "writeOnly" -> new ContractOptions(noAccessMap, WriteOnly.valueOf(value), cacheableShareability, mmioDevice, chunk);
-                case "cacheableShareability" -> new ContractOptions(noAccessMap, writeOnly, Shareability.valueOf(value), mmioDevice, chunk);
-                case "mmioDevice" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, DeviceKind.valueOf(value), chunk);
-                case "chunk" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, Chunk.valueOf(value));
+                case "noAccessMap" -> new ContractOptions(NoAccessMap.valueOf(value), writeOnly, cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh);
+                case "writeOnly" -> new ContractOptions(noAccessMap, WriteOnly.valueOf(value), cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh);
+                case "cacheableShareability" -> new ContractOptions(noAccessMap, writeOnly, Shareability.valueOf(value), mmioDevice, chunk, nG, nonCacheableSh);
+                case "mmioDevice" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, DeviceKind.valueOf(value), chunk, nG, nonCacheableSh);
+                case "chunk" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, Chunk.valueOf(value), nG, nonCacheableSh);
+                case "nG" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, NotGlobal.valueOf(value), nonCacheableSh);
+                case "nonCacheableSh" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, nG, Shareability.valueOf(value));
                 default -> throw new IllegalArgumentException("unknown model option '" + name + "'; known: " + names());
             };
         } catch (IllegalArgumentException e) {
@@ -68,6 +78,8 @@ public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shar
         m.put("cacheableShareability", cacheableShareability.name());
         m.put("mmioDevice", mmioDevice.name());
         m.put("chunk", chunk.name());
+        m.put("nG", nG.name());
+        m.put("nonCacheableSh", nonCacheableSh.name());
         return m;
     }
 
