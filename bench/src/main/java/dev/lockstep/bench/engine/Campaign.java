@@ -103,7 +103,7 @@ public final class Campaign {
             int length = gen.caseLength();
             int done = 0;
             while (!over && done < length && !budgetSpent(start)) {
-                List<Op> batch = gen.batch(session.model(), Math.min(s.batch(), length - done));
+                List<Op> batch = gen.batch(session.model(), Math.min(s.batch(), length - done), coverage.empty());
                 over = collect(pending, session.step(batch));
                 ops += batch.size();
                 done += batch.size();

@@ -57,11 +57,104 @@ public final class Generator {
     }
 
     public List<Op> batch(PgtableContract model, int n) {
+        return batch(model, n, java.util.Set.of());
+    }
+
+    /**
+     * A batch in which about one operation in four is aimed at a coverage bin nobody has hit yet
+     * (emptyBins, as Coverage names them), so a campaign does not keep circling what it knows.
+     */
+    public List<Op> batch(PgtableContract model, int n, java.util.Set<String> emptyBins) {
+        List<String> targets = new ArrayList<>();
+        for (String b : emptyBins) {
+            if (b.startsWith("map/") || b.startsWith("unmap/") || b.startsWith("prot/")) {
+                targets.add(b);
+            }
+        }
         List<Op> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ops.add(next(model));
+            Op steered = targets.isEmpty() || random.nextInt(4) != 0 ? null : aim(model, targets.get(random.nextInt(targets.size())));
+            ops.add(steered != null ? steered : next(model));
         }
         return ops;
+    }
+
+    /** An operation meant to land in bin, or null when the state offers no way there now. */
+    Op aim(PgtableContract model, String bin) {
+        String[] parts = bin.split("/");
+        if (parts[0].equals("prot")) {
+            long pgsize = pickPgsize();
+            return new Op.Map(0, windowBase + random.nextLong(windowSize / pgsize) * pgsize, pickPaddr(pgsize), pgsize, 1,
+                    Prot.parse(parts[1]));
+        }
+        long size = sizeOf(parts.length > 2 ? parts[2] : "");
+        if (size <= 0) {
+            return null;
+        }
+        String situation = parts[1];
+        Mapping smaller = liveWith(model, m -> m.pgsize() < size);
+        Mapping same = liveWith(model, m -> m.pgsize() == size && !m.split());
+        Mapping larger = liveWith(model, m -> m.pgsize() > size);
+        Mapping split = liveWith(model, Mapping::split);
+        long fresh = windowBase + random.nextLong(windowSize / size) * size;
+        if (parts[0].equals("map")) {
+            long paddr = pickPaddr(size);
+            return switch (situation) {
+                case "fresh" -> new Op.Map(0, fresh, paddr, size, pickCount(size), pickProt());
+                case "over-same-size" -> same == null ? null : new Op.Map(0, same.iova(), paddr, size, 1, pickProt());
+                case "inside-larger" -> larger == null ? null : new Op.Map(0, alignDown(larger.iova() + larger.size() / 2, size), paddr, size, 1, pickProt());
+                case "over-smaller" -> smaller == null ? null : new Op.Map(0, alignDown(smaller.iova(), size), paddr, size, 1, pickProt());
+                case "over-split" -> split == null ? null : new Op.Map(0, alignDown(split.iova(), size), paddr, size, 1, pickProt());
+                case "misaligned" -> new Op.Map(0, fresh, paddr + config.granule().size() / 2, size, 1, pickProt());
+                case "iova-out-of-range" -> new Op.Map(0, config.inputLimit() + fresh, paddr, size, 1, pickProt());
+                case "paddr-out-of-range" -> new Op.Map(0, fresh, config.outputLimit() - size, size, 2, pickProt());
+                case "no-access" -> new Op.Map(0, fresh, paddr, size, 1, Prot.of(pickProt().bits() & ~(Prot.READ | Prot.WRITE)));
+                // 4K-aligned but not 16K-aligned: DART2 keeps no PA[13:12].
+                case "paddr-unencodable" -> new Op.Map(0, fresh, (paddr & ~0x3fffL) | 0x1000L, size, 1, pickProt());
+                default -> null;
+            };
+        }
+        return switch (situation) {
+            case "exact" -> same == null ? null : new Op.Unmap(0, same.iova(), size, 1);
+            case "split" -> larger == null ? null : new Op.Unmap(0, alignDown(larger.iova() + larger.size() / 2, size), size, 1);
+            case "covers-smaller" -> smaller == null ? null : new Op.Unmap(0, alignDown(smaller.iova(), size), size, 1);
+            case "hole" -> new Op.Unmap(0, fresh, size, 1);
+            case "partial-hole" -> same == null ? null : new Op.Unmap(0, same.iova(), size, (int) (same.size() / size) + 1);
+            case "misaligned" -> new Op.Unmap(0, fresh + config.granule().size() / 2, size, 1);
+            case "iova-out-of-range" -> new Op.Unmap(0, config.inputLimit() + fresh, size, 1);
+            default -> null;
+        };
+    }
+
+    private Mapping liveWith(PgtableContract model, java.util.function.Predicate<Mapping> p) {
+        List<Mapping> matches = new ArrayList<>();
+        for (Mapping m : model.mappings()) {
+            if (p.test(m)) {
+                matches.add(m);
+                if (matches.size() == 32) {
+                    break;
+                }
+            }
+        }
+        return matches.isEmpty() ? null : matches.get(random.nextInt(matches.size()));
+    }
+
+    private static long sizeOf(String label) {
+        if (label.isEmpty() || label.equals("other")) {
+            return -1;
+        }
+        long unit = switch (label.charAt(label.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            case 'T' -> 1L << 40;
+            default -> 1;
+        };
+        try {
+            return Long.parseLong(label.substring(0, label.length() - 1)) * unit;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     Op next(PgtableContract model) {
