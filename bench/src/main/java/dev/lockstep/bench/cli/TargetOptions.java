@@ -3,6 +3,7 @@ package dev.lockstep.bench.cli;
 import dev.lockstep.bench.target.AgentBuild;
 import dev.lockstep.bench.target.AgentProcess;
 import dev.lockstep.bench.target.AgentTarget;
+import dev.lockstep.bench.link.LinkFaults;
 import dev.lockstep.bench.target.HostAgentProcess;
 import dev.lockstep.bench.target.PortAgentProcess;
 import dev.lockstep.bench.target.Target;
@@ -42,6 +43,11 @@ final class TargetOptions {
     @Option(names = "--sanitize", description = "Build the host agent with AddressSanitizer and UBSan.")
     boolean sanitize;
 
+    @Option(names = "--link-faults", paramLabel = "SPEC",
+            description = "Damage frames on the link on purpose, both ways, to check that a noisy line costs only time: "
+                    + LinkFaults.FORM + " (rates per frame, e.g. corrupt=1e-3,drop=1e-3).")
+    String linkFaults;
+
     /** How the target was reached, for the run's manifest (resume). */
     java.util.Map<String, String> asMap() {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
@@ -52,6 +58,7 @@ final class TargetOptions {
         m.put("link", link);
         m.put("watchdog_ms", Long.toString(watchdogMillis));
         m.put("sanitize", Boolean.toString(sanitize));
+        if (linkFaults != null) m.put("link_faults", linkFaults);
         return m;
     }
 
@@ -64,6 +71,7 @@ final class TargetOptions {
         link = m.getOrDefault("link", "pty");
         watchdogMillis = Long.parseLong(m.getOrDefault("watchdog_ms", "10000"));
         sanitize = Boolean.parseBoolean(m.getOrDefault("sanitize", "false"));
+        linkFaults = m.get("link_faults");
     }
 
     /** Checks what can be checked before anything is started, so bad input costs nothing. */
@@ -87,6 +95,18 @@ final class TargetOptions {
         if (!link.equals("pty") && !link.equals("stdio")) {
             throw new UsageError("--link " + link + ": use pty or stdio");
         }
+        faults();
+    }
+
+    private LinkFaults faults() throws UsageError {
+        if (linkFaults == null) {
+            return LinkFaults.none();
+        }
+        try {
+            return LinkFaults.parse(linkFaults);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--link-faults " + linkFaults + ": " + e.getMessage());
+        }
     }
 
     Target open(Path runDir) throws UsageError {
@@ -101,7 +121,7 @@ final class TargetOptions {
                 Files.createDirectories(runDir);
                 process = new HostAgentProcess(binary, mode, runDir.resolve("agent.log"));
             }
-            return new AgentTarget(port != null ? "serial" : "host", process, watchdogMillis);
+            return new AgentTarget(port != null ? "serial" : "host", process, watchdogMillis, faults());
         } catch (TargetSetupException e) {
             throw new UsageError(e.getMessage());
         } catch (IOException e) {

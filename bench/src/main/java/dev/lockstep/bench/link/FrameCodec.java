@@ -24,6 +24,7 @@ public final class FrameCodec {
     private int end;
     private long crcErrors;
     private long badHeaders;
+    private long truncated;
     private final ByteArrayOutputStream noise = new ByteArrayOutputStream();
     private long noiseBytes;
 
@@ -130,6 +131,29 @@ public final class FrameCodec {
         }
         start += n;
     }
+
+    /** True when the bytes held start a frame that has not fully arrived. */
+    public boolean partial() {
+        return end - start >= 4 && findMagic() == start;
+    }
+
+    /**
+     * The line went quiet inside a frame: its header probably lied about the length (a flipped
+     * bit). Gives up on that magic and rescans what followed it, as the agent does.
+     */
+    public void dropPartial() {
+        if (partial()) {
+            truncated++;
+            dropNoise(1);
+        }
+    }
+
+    /** Damage of any kind seen so far: frames dropped for a bad CRC, a bad header or a lying length. */
+    public long damaged() {
+        return crcErrors + badHeaders + truncated;
+    }
+
+    public long truncated() { return truncated; }
 
     public long crcErrors() { return crcErrors; }
 

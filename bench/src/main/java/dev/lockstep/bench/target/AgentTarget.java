@@ -2,9 +2,11 @@ package dev.lockstep.bench.target;
 
 import dev.lockstep.bench.link.AgentCrashedException;
 import dev.lockstep.bench.link.ByteLink;
+import dev.lockstep.bench.link.FaultyLink;
 import dev.lockstep.bench.link.Frame;
 import dev.lockstep.bench.link.FrameCodec;
 import dev.lockstep.bench.link.LinkException;
+import dev.lockstep.bench.link.LinkFaults;
 import dev.lockstep.bench.link.ProtocolClient;
 import dev.lockstep.bench.link.ReplyTimeoutException;
 import dev.lockstep.bench.wire.AgentInfo;
@@ -27,20 +29,31 @@ public final class AgentTarget implements Target {
     private final AgentProcess process;
     private final String kind;
     private final long watchdogMillis;
+    private final LinkFaults faults;
     private ProtocolClient client;
     private AgentInfo info;
     private long restarts;
     private final Map<String, Long> retiredLinkStats = new LinkedHashMap<>();
 
     public AgentTarget(String kind, AgentProcess process, long watchdogMillis) throws TargetSetupException {
+        this(kind, process, watchdogMillis, LinkFaults.none());
+    }
+
+    /** A target whose link injects faults (--link-faults): they must cost time, never a finding. */
+    public AgentTarget(String kind, AgentProcess process, long watchdogMillis, LinkFaults faults) throws TargetSetupException {
         this.kind = kind;
         this.process = process;
         this.watchdogMillis = watchdogMillis;
+        this.faults = faults;
         connect();
     }
 
     private void connect() throws TargetSetupException {
         ByteLink link = process.start();
+        if (faults.any()) {
+            // Each restart continues with its own reproducible fault stream, not a repeat of the first.
+            link = new FaultyLink(link, faults.withSeed(faults.seed() + restarts));
+        }
         client = new ProtocolClient(link);
         try {
             Frame r = client.request(Frame.HELLO, WireCodec.hello(FrameCodec.VERSION), Frame.HELLO_REPLY,
@@ -134,13 +147,22 @@ public final class AgentTarget implements Target {
     }
 
     private void retire() {
-        client.stats().asMap(client.codec()).forEach((k, v) -> retiredLinkStats.merge(k, v, Long::sum));
+        linkHealth().forEach((k, v) -> retiredLinkStats.merge(k, v, Long::sum));
+    }
+
+    /** The client's counters, and what the link injected when it is a faulty one. */
+    private Map<String, Long> linkHealth() {
+        Map<String, Long> m = client.stats().asMap(client.codec());
+        if (client.link() instanceof FaultyLink f) {
+            m.putAll(f.counters());
+        }
+        return m;
     }
 
     @Override
     public Map<String, Long> health() {
         Map<String, Long> m = new LinkedHashMap<>(retiredLinkStats);
-        client.stats().asMap(client.codec()).forEach((k, v) -> m.merge(k, v, Long::sum));
+        linkHealth().forEach((k, v) -> m.merge(k, v, Long::sum));
         m.put("agent_restarts", restarts);
         return m;
     }
