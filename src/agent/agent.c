@@ -29,6 +29,9 @@
 #include "crash.h"
 #include "events.h"
 #include "pgtable_ops.h"
+#ifdef LOCKSTEP_RTKIT
+#include "rtkit_ops.h"
+#endif
 #include "wire.h"
 
 #ifndef LOCKSTEP_DRIVER_VERSION
@@ -40,6 +43,7 @@
 
 #define PROTOCOL_VERSION	1
 #define CAP_IO_PGTABLE		(1u << 0)
+#define CAP_RTKIT		(1u << 1)
 #define CAP_SANITIZER		(1u << 3)
 
 /* A frame that stops arriving for this long is taken for a lying header. */
@@ -142,6 +146,9 @@ static int do_hello(const struct wire_frame_in *f)
 		return send_nak(f->seq, NAK_BAD_VERSION, "HELLO: agent speaks protocol version 1 only");
 	if (crash_sanitized())
 		caps |= CAP_SANITIZER;
+#ifdef LOCKSTEP_RTKIT
+	caps |= CAP_RTKIT;
+#endif
 
 	wb_reset(&payload);
 	wb_u32(&payload, PROTOCOL_VERSION);
@@ -285,10 +292,24 @@ static int do_mem_sync(const struct wire_frame_in *f)
 	return send_frame(WIRE_MEM_SYNC_REPLY, f->seq, &payload);
 }
 
+#ifdef LOCKSTEP_RTKIT
+static int do_rtkit(const struct wire_frame_in *f)
+{
+	const char *err = NULL;
+
+	if (rtk_request(f->payload, f->len, &payload, &err))
+		return send_nak(f->seq, NAK_MALFORMED, err);
+	return send_frame(WIRE_RTKIT_REPLY, f->seq, &payload);
+}
+#endif
+
 static int do_reset(const struct wire_frame_in *f)
 {
 	if (f->len)
 		return send_nak(f->seq, NAK_MALFORMED, "RESET: payload is not empty");
+#ifdef LOCKSTEP_RTKIT
+	rtk_reset();
+#endif
 	wb_reset(&payload);
 	wb_u32(&payload, pt_reset());
 	return send_frame(WIRE_RESET_REPLY, f->seq, &payload);
@@ -321,6 +342,11 @@ static int handle_frame(const struct wire_frame_in *f)
 	case WIRE_RESET:
 		ret = do_reset(f);
 		break;
+#ifdef LOCKSTEP_RTKIT
+	case WIRE_RTKIT:
+		ret = do_rtkit(f);
+		break;
+#endif
 	default:
 		ret = send_nak(f->seq, NAK_UNKNOWN_TYPE, "unknown frame type");
 		break;
@@ -505,6 +531,9 @@ int main(int argc, char **argv)
 	crash_set_fd(-1);
 
 	/* Tear down like a RESET, so sanitizers see only the driver's leaks. */
+#ifdef LOCKSTEP_RTKIT
+	rtk_reset();
+#endif
 	pt_reset();
 	wb_free(&payload);
 	wb_free(&reply);

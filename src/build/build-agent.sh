@@ -4,7 +4,7 @@
 # Builds lockstep-agent, or finds it in the cache, and prints the absolute
 # path of the binary as the last line of stdout.  Progress goes to stderr.
 #
-#   build-agent.sh [--kernel-src DIR] [--sanitize]
+#   build-agent.sh [--kernel-src DIR] [--sanitize] [--selftest]
 #
 # The driver files come from Debian's linux-source-6.1 tarball, or from the
 # kernel tree DIR.  Only the files the agent compiles are taken, into
@@ -12,6 +12,10 @@
 # over src/agent/shim.  The agent lands in .../agent/<key>/, where the key
 # hashes every input (driver files, agent sources, this script, compiler,
 # flags), so a second call with nothing changed does no work.
+#
+# --selftest builds lockstep-selftest instead, under its own key: the same
+# driver files with the kernel's in-file selftests on, run as at boot; it
+# exits 0 when they all pass (see src/agent/selftest.c).
 
 set -euo pipefail
 
@@ -19,11 +23,12 @@ say() { echo "lockstep: $*" >&2; }
 die() { echo "lockstep: $*" >&2; exit 2; }
 
 usage() {
-	echo "usage: build-agent.sh [--kernel-src DIR] [--sanitize]" >&2
+	echo "usage: build-agent.sh [--kernel-src DIR] [--sanitize] [--selftest]" >&2
 }
 
 KERNEL_SRC=
 SANITIZE=
+SELFTEST=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-src)
@@ -37,6 +42,10 @@ while [ $# -gt 0 ]; do
 		;;
 	--sanitize)
 		SANITIZE=1
+		shift
+		;;
+	--selftest)
+		SELFTEST=1
 		shift
 		;;
 	-h | --help)
@@ -58,17 +67,25 @@ DEBIAN_PKG=linux-source-6.1
 DEBIAN_TARBALL=/usr/src/$DEBIAN_PKG.tar.xz
 
 # What the agent compiles, relative to the top of a kernel tree.  The DART
-# file is absent from trees before 5.18; the Makefile then leaves it out.
+# file is absent from trees before 5.18, RTKit from trees before 5.19; the
+# Makefile then leaves them out.
 DRIVER_FILES=(
 	drivers/iommu/io-pgtable.c
 	drivers/iommu/io-pgtable-arm.c
 	drivers/iommu/io-pgtable-arm.h
 	drivers/iommu/io-pgtable-dart.c
+	drivers/soc/apple/rtkit.c
+	drivers/soc/apple/rtkit-crashlog.c
+	drivers/soc/apple/rtkit-internal.h
 	include/linux/io-pgtable.h
+	include/linux/soc/apple/rtkit.h
+	include/linux/apple-mailbox.h
 	include/linux/bitfield.h
 	include/linux/sizes.h
 	Makefile
 )
+# The staged copy of the Debian tarball is named after this list too.
+FILES_TAG=$(printf '%s\n' "${DRIVER_FILES[@]}" | sha256sum | cut -c1-8)
 
 FLAGS="-std=gnu11 -O1 -g -fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks -Wall"
 
@@ -126,16 +143,16 @@ else
 	[ -f "$DEBIAN_TARBALL" ] ||
 		die "$DEBIAN_TARBALL not found: apt-get install $DEBIAN_PKG (or pass --kernel-src DIR)"
 	PKG_VERSION=$(dpkg-query -W -f='${Version}' "$DEBIAN_PKG" 2>/dev/null || echo unknown)
-	STAGE=$CACHE/kernel-src/debian-$DEBIAN_PKG-$PKG_VERSION-$(stat -c '%s-%Y' "$DEBIAN_TARBALL")
+	STAGE=$CACHE/kernel-src/debian-$DEBIAN_PKG-$PKG_VERSION-$(stat -c '%s-%Y' "$DEBIAN_TARBALL")-$FILES_TAG
 	if [ ! -f "$STAGE/.complete" ]; then
 		exec 8>"$STAGE.lock"
 		flock 8
 		if [ ! -f "$STAGE/.complete" ]; then
-			say "extracting the io-pgtable files from $DEBIAN_TARBALL"
+			say "extracting the driver files from $DEBIAN_TARBALL"
 			TMP=$(mktemp -d "$CACHE/kernel-src/.extract.XXXXXX")
 			MEMBERS=("${DRIVER_FILES[@]/#/$DEBIAN_PKG/}")
 			tar -xJf "$DEBIAN_TARBALL" -C "$TMP" "${MEMBERS[@]}" ||
-				die "cannot extract the io-pgtable files from $DEBIAN_TARBALL"
+				die "cannot extract the driver files from $DEBIAN_TARBALL"
 			rm -rf "$STAGE"
 			mv "$TMP/$DEBIAN_PKG" "$STAGE"
 			rmdir "$TMP"
@@ -154,10 +171,18 @@ AGENT_FILES=$(cd "$AGENT_SRC" && find . -type f \( -name '*.c' -o -name '*.h' -o
 AGENT_HASH=$(hash_files "$AGENT_SRC" $AGENT_FILES)
 SCRIPT_HASH=$(sha256sum <"${BASH_SOURCE[0]}" | cut -c1-64)
 
-KEY=$(printf '%s\n' "lockstep-agent v1" "$CC_VERSION" "$FLAGS" "sanitize=$SANITIZE" \
+if [ -n "$SELFTEST" ]; then
+	PROGRAM=lockstep-selftest
+	TARGET=selftest
+else
+	PROGRAM=lockstep-agent
+	TARGET=
+fi
+
+KEY=$(printf '%s\n' "$PROGRAM v1" "$CC_VERSION" "$FLAGS" "sanitize=$SANITIZE" \
 	"$DRIVER_VERSION" "$DRIVER_HASH" "$AGENT_HASH" "$SCRIPT_HASH" | sha256sum | cut -c1-32)
 OUT=$CACHE/agent/$KEY
-BIN=$OUT/lockstep-agent
+BIN=$OUT/$PROGRAM
 
 if [ -x "$BIN" ]; then
 	echo "$BIN"
@@ -173,8 +198,9 @@ if [ ! -x "$BIN" ]; then
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
 	LOG=$OUT/build.log
-	say "building the agent for $DRIVER_VERSION${SANITIZE:+ with sanitizers} in $OUT"
-	if ! make -C "$AGENT_SRC" -j"$(nproc 2>/dev/null || echo 2)" \
+	say "building $PROGRAM for $DRIVER_VERSION${SANITIZE:+ with sanitizers} in $OUT"
+	# shellcheck disable=SC2086
+	if ! make -C "$AGENT_SRC" -j"$(nproc 2>/dev/null || echo 2)" $TARGET \
 		KSRC="$STAGE" O="$OUT/obj" CC="$CC" CFLAGS="$FLAGS" SANITIZE="$SANITIZE" \
 		LOCKSTEP_DRIVER_VERSION="$(plain "$DRIVER_VERSION")" \
 		LOCKSTEP_AGENT_BUILD="$(plain "$AGENT_BUILD")" >"$LOG" 2>&1; then
@@ -186,7 +212,7 @@ if [ ! -x "$BIN" ]; then
 	if grep -q 'warning:' "$LOG"; then
 		say "the build had warnings: see $LOG"
 	fi
-	mv "$OUT/obj/lockstep-agent" "$BIN"
+	mv "$OUT/obj/$PROGRAM" "$BIN"
 fi
 exec 9>&-
 

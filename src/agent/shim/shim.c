@@ -8,6 +8,7 @@
  * Built as agent code (C library headers only), not over the shim.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,138 @@ void lockstep_bug(const char *file, int line, const char *func,
 	crash_bug(text);
 }
 
+/*
+ * vsnprintf() with the kernel's %pa, %pad and %pap: the phys_addr_t or
+ * dma_addr_t the argument points to, as 0x followed by 16 hex digits.
+ * Each other conversion is passed to snprintf() on its own, taking its
+ * argument by the type its length modifier names.
+ */
+static int kernel_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	char spec[32];
+	size_t len = 0, k;
+	const char *f = fmt, *start;
+	int n, lmod, width = 0, prec = 0, nstar;
+	bool wstar, pstar;
+
+#define PUT(...) do {							\
+		n = snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__); \
+		if (n > 0)						\
+			len += n;					\
+	} while (0)
+
+	if (!size)
+		return 0;
+	buf[0] = 0;
+	while (*f) {
+		if (*f != '%') {
+			PUT("%c", *f++);
+			continue;
+		}
+		start = f++;
+		if (*f == '%') {
+			PUT("%%");
+			f++;
+			continue;
+		}
+		while (*f && strchr("-+ #0", *f))
+			f++;
+		wstar = *f == '*';
+		if (wstar)
+			f++;
+		while (*f >= '0' && *f <= '9')
+			f++;
+		pstar = false;
+		if (*f == '.') {
+			f++;
+			pstar = *f == '*';
+			if (pstar)
+				f++;
+			while (*f >= '0' && *f <= '9')
+				f++;
+		}
+		lmod = 0;
+		while (*f && strchr("hlzjtL", *f)) {
+			lmod += *f == 'l' || *f == 'z' || *f == 'j' || *f == 't' || *f == 'L';
+			f++;
+		}
+		if (!*f)
+			break;
+		k = (size_t)(f - start) + 1;
+		if (k >= sizeof(spec))
+			break;
+		memcpy(spec, start, k);
+		spec[k] = 0;
+		nstar = 0;
+		if (wstar)
+			width = va_arg(ap, int), nstar++;
+		if (pstar)
+			prec = va_arg(ap, int), nstar++;
+		switch (*f) {
+		case 'p':
+			if (f[1] == 'a') {
+				const unsigned long long *pa = va_arg(ap, const unsigned long long *);
+
+				f += 2;
+				if (*f == 'd' || *f == 'p')
+					f++;
+				PUT("0x%016llx", *pa);
+				continue;
+			}
+			/* fallthrough */
+		case 's': {
+			const void *v = va_arg(ap, const void *);
+
+			if (nstar == 2)
+				PUT(spec, width, prec, v);
+			else if (nstar == 1)
+				PUT(spec, wstar ? width : prec, v);
+			else
+				PUT(spec, v);
+			break;
+		}
+		case 'f': case 'e': case 'g': case 'E': case 'G': case 'a': case 'A': {
+			double d = va_arg(ap, double);
+
+			if (nstar == 2)
+				PUT(spec, width, prec, d);
+			else if (nstar == 1)
+				PUT(spec, wstar ? width : prec, d);
+			else
+				PUT(spec, d);
+			break;
+		}
+		default:
+			if (lmod) {
+				/* l, ll, z, j, t: all 64 bits on LP64 */
+				long long v = va_arg(ap, long long);
+
+				if (nstar == 2)
+					PUT(spec, width, prec, v);
+				else if (nstar == 1)
+					PUT(spec, wstar ? width : prec, v);
+				else
+					PUT(spec, v);
+			} else {
+				int v = va_arg(ap, int);
+
+				if (nstar == 2)
+					PUT(spec, width, prec, v);
+				else if (nstar == 1)
+					PUT(spec, wstar ? width : prec, v);
+				else
+					PUT(spec, v);
+			}
+			break;
+		}
+		f++;
+	}
+#undef PUT
+	if (len >= size)
+		buf[size - 1] = 0;
+	return (int)len;
+}
+
 int lockstep_printk(const char *fmt, ...)
 {
 	char text[TEXT_MAX + 1];
@@ -83,7 +216,10 @@ int lockstep_printk(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof(text), fmt, ap);
+	if (strstr(fmt, "%pa"))
+		n = kernel_vsnprintf(text, sizeof(text), fmt, ap);
+	else
+		n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	chomp(text);
 	while (p[0] == '\001' && p[1])

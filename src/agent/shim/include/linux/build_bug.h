@@ -28,4 +28,8 @@
 #define __BUILD_BUG_ON_NOT_POWER_OF_2(n)				\
 	BUILD_BUG_ON(((n) & ((n) - 1)) != 0)
 
+/* C11 _Static_assert with the message optional, as the kernel has it. */
+#define static_assert(expr, ...)	__static_assert(expr, ##__VA_ARGS__, #expr)
+#define __static_assert(expr, msg, ...)	_Static_assert(expr, msg)
+
 #endif /* _LINUX_BUILD_BUG_H */

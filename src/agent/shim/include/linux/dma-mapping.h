@@ -43,6 +43,22 @@ static inline void dma_sync_single_for_device(struct device *dev,
 	lockstep_dma_sync(addr, size);
 }
 
+/*
+ * Coherent buffers come from the arena between two guard pages that are
+ * checked when the buffer is freed (lockstep/dma.h).
+ */
+static inline void *dma_alloc_coherent(struct device *dev, size_t size,
+				       dma_addr_t *dma_handle, gfp_t gfp)
+{
+	return lockstep_dma_alloc_coherent(size, dma_handle, gfp);
+}
+
+static inline void dma_free_coherent(struct device *dev, size_t size,
+				     void *cpu_addr, dma_addr_t dma_handle)
+{
+	lockstep_dma_free_coherent(size, cpu_addr, dma_handle);
+}
+
 static inline int dma_mapping_error(struct device *dev, dma_addr_t addr)
 {
 	return addr == DMA_MAPPING_ERROR ? -ENOMEM : 0;

@@ -34,4 +34,8 @@ uint64_t lockstep_dma_map(const void *va, size_t size);
 void lockstep_dma_unmap(uint64_t addr, size_t size);
 void lockstep_dma_sync(uint64_t addr, size_t size);
 
+void *lockstep_dma_alloc_coherent(size_t size, unsigned long long *iova,
+				  unsigned int gfp);
+void lockstep_dma_free_coherent(size_t size, void *va, uint64_t iova);
+
 #endif /* LOCKSTEP_HOOKS_H */

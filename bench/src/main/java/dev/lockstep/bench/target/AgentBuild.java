@@ -46,6 +46,17 @@ public final class AgentBuild {
      * @throws TargetSetupException with the build script's one-line error
      */
     public static Path build(Optional<Path> kernelSrc, boolean sanitize) throws TargetSetupException {
+        return build(kernelSrc, sanitize, List.of());
+    }
+
+    /**
+     * Like {@link #build(Optional, boolean)}, with further arguments for build-agent.sh, e.g.
+     * {@code --selftest} for the kernel-selftest binary (its own cache key). Returns the path the
+     * script printed last.
+     *
+     * @throws TargetSetupException with the build script's one-line error
+     */
+    public static Path build(Optional<Path> kernelSrc, boolean sanitize, List<String> extraArgs) throws TargetSetupException {
         Path script = root().resolve("src/build/build-agent.sh");
         if (!Files.isRegularFile(script)) {
             throw new TargetSetupException("cannot find " + script + "; run lockstep from its checkout or set LOCKSTEP_ROOT");
@@ -58,6 +69,7 @@ public final class AgentBuild {
         if (sanitize) {
             cmd.add("--sanitize");
         }
+        cmd.addAll(extraArgs);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
             p.getOutputStream().close();
@@ -87,20 +99,23 @@ public final class AgentBuild {
             int rc = p.waitFor();
             drain.join();
             if (rc != 0 || last == null) {
-                String text = err.toString().strip();
-                String lastLine = text.isEmpty() ? "the agent build failed (exit " + rc + ")" : text.substring(text.lastIndexOf('\n') + 1);
+                String text;
+                synchronized (err) {
+                    text = err.toString().strip();
+                }
+                String lastLine = text.isEmpty() ? "the build failed (exit " + rc + ")" : text.substring(text.lastIndexOf('\n') + 1);
                 throw new TargetSetupException(lastLine.startsWith("lockstep: ") ? lastLine.substring(10) : lastLine);
             }
             Path bin = Path.of(last);
             if (!Files.isExecutable(bin)) {
-                throw new TargetSetupException("the agent build printed " + last + ", which is not an executable");
+                throw new TargetSetupException("the build printed " + last + ", which is not an executable");
             }
             return bin;
         } catch (IOException e) {
             throw new TargetSetupException("cannot run " + script + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TargetSetupException("interrupted while building the agent");
+            throw new TargetSetupException("interrupted while building");
         }
     }
 }
