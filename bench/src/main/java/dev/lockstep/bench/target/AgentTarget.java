@@ -116,6 +116,14 @@ public final class AgentTarget implements Target {
         }
     }
 
+    /**
+     * Sends one request of a frame type this class has no method for (RTKit, later protocols) and
+     * returns the reply's payload, with the same retries and failure handling as the others.
+     */
+    public byte[] request(int type, byte[] payload, int replyType) throws TargetFailure {
+        return call(type, payload, replyType);
+    }
+
     private byte[] call(int type, byte[] payload, int replyType) throws TargetFailure {
         try {
             return client.request(type, payload, replyType, watchdogMillis).payload();
