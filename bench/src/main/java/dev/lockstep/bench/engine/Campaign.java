@@ -42,6 +42,7 @@ public final class Campaign {
     private long lastSummary;
     private long runStart;
     private final Map<String, String> aliases = new java.util.HashMap<>();
+    private final Timing timing = new Timing();
 
     public Campaign(Target target, CampaignSettings settings, KnownDivergences known, PrintStream console) {
         this.target = target;
@@ -79,7 +80,7 @@ public final class Campaign {
         runStart = start;
         SplittableRandom random = new SplittableRandom(ops == 0 ? s.seed() : s.seed() ^ (ops * 0x9E3779B97F4A7C15L));
         Generator gen = new Generator(s.config(), random, s.misuseRate());
-        Session session = new Session(target, s.config(), s.options(), coverage);
+        Session session = new Session(target, s.config(), s.options(), coverage, timing);
         writeSummary(false);
         try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"))) {
             loop(start, gen, session, timeline);
@@ -206,6 +207,11 @@ public final class Campaign {
         return title.replaceFirst("^semantics after [^:]*: ", "semantics: ").replaceFirst("^encoding after [^(]*\\(", "encoding (");
     }
 
+    /** Where this run's time went (driver, link and agent, model): for `lockstep bench`. */
+    public Timing timing() {
+        return timing;
+    }
+
     private boolean budgetSpent(long start) {
         if (s.maxOps() > 0 && ops >= s.maxOps()) {
             return true;
@@ -236,6 +242,7 @@ public final class Campaign {
         Map<String, Long> health = new LinkedHashMap<>(target.health());
         health.put("cases", cases);
         health.put("shrink_millis", shrinkNanos / 1_000_000L);
+        health.putAll(timing.asMap());
         return new CampaignSummary(CampaignSummary.SCHEMA, VERSION, s.command(), target.describe(), s.config().format().cliName(),
                 s.config().granule().label(), s.seed(), ops, elapsed, ops / fuzzing, startedAt, Instant.now(), complete,
                 findings.all(), cov, health);

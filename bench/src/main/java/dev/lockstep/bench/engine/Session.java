@@ -33,7 +33,14 @@ public final class Session {
     private long[] probes = new long[256];
     private int probeCount;
 
+    private final Timing timing;
+
     public Session(Target target, PgtableConfig config, ModelOptions options, Coverage coverage) {
+        this(target, config, options, coverage, new Timing());
+    }
+
+    public Session(Target target, PgtableConfig config, ModelOptions options, Coverage coverage, Timing timing) {
+        this.timing = timing;
         this.target = target;
         this.config = config;
         this.options = options;
@@ -67,8 +74,10 @@ public final class Session {
         int base = history.size();
         history.addAll(batch);
         BatchReply reply;
+        long t0 = System.nanoTime();
         try {
             reply = target.execute(batch);
+            timing.batch(System.nanoTime() - t0, reply.driverNanos());
         } catch (TargetFailure f) {
             if (f.kind() == TargetFailure.Kind.LINK) {
                 throw f;
@@ -87,6 +96,7 @@ public final class Session {
             }
         }
         probeCount = 0;
+        long m0 = System.nanoTime();
         List<Divergence> found = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Op op = batch.get(i);
@@ -94,17 +104,23 @@ public final class Session {
             for (Divergence d : ds) {
                 found.add(d);
                 if (d.fatal()) {
+                    timing.model(System.nanoTime() - m0);
                     return found;
                 }
             }
             addProbes(op);
         }
+        long s0 = System.nanoTime();
+        timing.model(s0 - m0);
         mirror.apply(target.syncMemory());
+        long s1 = System.nanoTime();
+        timing.sync(s1 - s0);
         PgtableContract model = scoreboard.model();
         if (model != null) {
             addSample(model.mappings());
         }
         found.addAll(scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1));
+        timing.model(System.nanoTime() - s1);
         return found;
     }
 

@@ -100,7 +100,8 @@ public final class WireCodec {
                 int kind = b.get() & 0xff;
                 events.add(new AgentEvent(op, AgentEvent.kindOf(kind), string(b)));
             }
-            return new BatchReply(results, events);
+            long driverNanos = b.remaining() >= 8 ? b.getLong() : -1;
+            return new BatchReply(results, events, driverNanos);
         } catch (BufferUnderflowException e) {
             throw new WireFormatException("BATCH_REPLY is truncated (" + p.length + " bytes)");
         }

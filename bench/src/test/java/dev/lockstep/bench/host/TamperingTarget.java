@@ -55,7 +55,7 @@ final class TamperingTarget implements Target {
                 events.add(new AgentEvent(i, AgentEvent.Kind.WARN, "drivers/iommu/io-pgtable-arm.c:1 injected_site(): tamper"));
             }
         }
-        return new BatchReply(results, events);
+        return new BatchReply(results, events, r.driverNanos());
     }
 
     @Override

@@ -1,0 +1,68 @@
+package dev.lockstep.bench.engine;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a campaign's time goes: inside the driver (the agent's own clock), on the link and in the
+ * agent around the driver, and in the model and scoreboard. Batch round trips are kept in a bounded
+ * sample for latency percentiles, so memory stays flat however long the campaign runs.
+ */
+public final class Timing {
+    private static final int SAMPLE = 4096;
+    private final long[] roundTrips = new long[SAMPLE];
+    private long batches;
+    private long driverNanos;
+    private long targetNanos;
+    private long modelNanos;
+    private boolean driverKnown = true;
+
+    void batch(long roundTripNanos, long driverNanosOrMinus1) {
+        // Reservoir-free: a ring of the latest round trips is a fair picture of a steady loop.
+        roundTrips[(int) (batches % SAMPLE)] = roundTripNanos;
+        batches++;
+        targetNanos += roundTripNanos;
+        if (driverNanosOrMinus1 < 0) {
+            driverKnown = false;
+        } else {
+            driverNanos += driverNanosOrMinus1;
+        }
+    }
+
+    void sync(long nanos) {
+        targetNanos += nanos;
+    }
+
+    void model(long nanos) {
+        modelNanos += nanos;
+    }
+
+    public long driverNanos() { return driverKnown ? driverNanos : -1; }
+
+    public long targetNanos() { return targetNanos; }
+
+    public long modelNanos() { return modelNanos; }
+
+    /** The p-th percentile (0..100) of recent batch round trips, in microseconds. */
+    public long roundTripMicros(double p) {
+        int n = (int) Math.min(batches, SAMPLE);
+        if (n == 0) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(roundTrips, n);
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(n - 1, Math.floor(p / 100.0 * n))] / 1000;
+    }
+
+    public Map<String, Long> asMap() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("driver_nanos", driverNanos());
+        m.put("target_nanos", targetNanos);
+        m.put("model_nanos", modelNanos);
+        m.put("batch_rtt_p50_us", roundTripMicros(50));
+        m.put("batch_rtt_p90_us", roundTripMicros(90));
+        m.put("batch_rtt_p99_us", roundTripMicros(99));
+        return m;
+    }
+}
