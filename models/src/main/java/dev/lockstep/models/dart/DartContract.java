@@ -1,5 +1,6 @@
 package dev.lockstep.models.dart;
 
+import dev.lockstep.models.iopgtable.AddressSpace;
 import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.Errno;
 import dev.lockstep.models.iopgtable.MapOutcome;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The io-pgtable contract for APPLE_DART and APPLE_DART2 as a state machine over disjoint extents,
@@ -52,7 +52,7 @@ import java.util.TreeMap;
 public final class DartContract implements PgtableContract {
     private final DartConfig config;
     private final DartOptions options;
-    private final TreeMap<Long, Mapping> extents = new TreeMap<>();
+    private final AddressSpace extents = new AddressSpace();
 
     public DartContract(DartConfig config, DartOptions options) {
         this.config = Objects.requireNonNull(config, "config");
@@ -125,7 +125,7 @@ public final class DartContract implements PgtableContract {
         if (size == 0) {
             return new MapOutcome(0, 0, MapSituation.EMPTY, level, false, Set.of(0));
         }
-        extents.put(iova, new Mapping(iova, paddr, size, pgsize, prot, false));
+        extents.add(new Mapping(iova, paddr, size, pgsize, prot, false));
         MapSituation situation = prot.noAccess() ? MapSituation.NO_ACCESS : MapSituation.FRESH;
         return new MapOutcome(0, size, situation, level, false, Set.of(0));
     }
@@ -172,16 +172,12 @@ public final class DartContract implements PgtableContract {
     /** The live extent holding {@code iova}, if any. */
     @Override
     public Optional<Mapping> lookup(long iova) {
-        Map.Entry<Long, Mapping> e = extents.floorEntry(iova);
-        if (e != null && e.getValue().contains(iova)) {
-            return Optional.of(e.getValue());
-        }
-        return Optional.empty();
+        return extents.lookup(iova);
     }
 
     @Override
     public Collection<Mapping> mappings() {
-        return Collections.unmodifiableCollection(extents.values());
+        return extents.all();
     }
 
     @Override
@@ -217,24 +213,12 @@ public final class DartContract implements PgtableContract {
     }
 
     private List<Mapping> overlapping(long from, long to) {
-        List<Mapping> out = new ArrayList<>();
-        Map.Entry<Long, Mapping> before = extents.lowerEntry(from);
-        if (before != null && before.getValue().end() > from) {
-            out.add(before.getValue());
-        }
-        out.addAll(extents.subMap(from, true, to, false).values());
-        return out;
+        return extents.overlapping(from, to);
     }
 
     /** Removes [from, to) from m, keeping what lies either side; pages only, so nothing is split. */
     private void remove(Mapping m, long from, long to) {
-        extents.remove(m.iova());
-        if (m.iova() < from) {
-            extents.put(m.iova(), new Mapping(m.iova(), m.paddr(), from - m.iova(), m.pgsize(), m.prot(), false));
-        }
-        if (m.end() > to) {
-            extents.put(to, new Mapping(to, m.translate(to), m.end() - to, m.pgsize(), m.prot(), false));
-        }
+        extents.cut(m, from, to, false);
     }
 
     /** One way a map call breaks the contract: its situation, whether it is the caller's fault, and each error it allows. */

@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The io-pgtable API contract as a state machine: what map_pages, unmap_pages and iova_to_phys
@@ -26,7 +25,7 @@ import java.util.TreeMap;
 public final class IoPgtableModel implements PgtableContract {
     private final PgtableConfig config;
     private final ContractOptions options;
-    private final TreeMap<Long, Mapping> extents = new TreeMap<>();
+    private final AddressSpace extents = new AddressSpace();
     private Mapping lastMapped;
 
     public IoPgtableModel(PgtableConfig config, ContractOptions options) {
@@ -90,7 +89,7 @@ public final class IoPgtableModel implements PgtableContract {
             return MapOutcome.of(0, 0, MapSituation.EMPTY, level, false);
         }
         lastMapped = new Mapping(iova, paddr, size, pgsize, prot, false);
-        extents.put(iova, lastMapped);
+        extents.add(lastMapped);
         // Pages asked for past the input range are the caller's mistake even where the chunk stops short of them.
         boolean pastRange = Long.compareUnsigned(iova + pgcount * pgsize, config.inputLimit()) > 0;
         return MapOutcome.of(0, size, MapSituation.FRESH, level, pastRange);
@@ -153,7 +152,7 @@ public final class IoPgtableModel implements PgtableContract {
         if (mappedBytes <= 0 || mappedBytes >= m.size() || mappedBytes % m.pgsize() != 0) {
             return false;
         }
-        extents.put(m.iova(), new Mapping(m.iova(), m.paddr(), mappedBytes, m.pgsize(), m.prot(), m.split()));
+        extents.add(new Mapping(m.iova(), m.paddr(), mappedBytes, m.pgsize(), m.prot(), m.split()));
         lastMapped = null;
         return true;
     }
@@ -166,11 +165,7 @@ public final class IoPgtableModel implements PgtableContract {
 
     @Override
     public Optional<Mapping> lookup(long va) {
-        Map.Entry<Long, Mapping> e = extents.floorEntry(va);
-        if (e != null && e.getValue().contains(va)) {
-            return Optional.of(e.getValue());
-        }
-        return Optional.empty();
+        return extents.lookup(va);
     }
 
     /** The live extents that overlap [from, to). */
@@ -181,7 +176,7 @@ public final class IoPgtableModel implements PgtableContract {
 
     @Override
     public Collection<Mapping> mappings() {
-        return Collections.unmodifiableCollection(extents.values());
+        return extents.all();
     }
 
     @Override
@@ -198,13 +193,7 @@ public final class IoPgtableModel implements PgtableContract {
     }
 
     private List<Mapping> overlapping(long from, long to) {
-        List<Mapping> out = new ArrayList<>();
-        Map.Entry<Long, Mapping> before = extents.lowerEntry(from);
-        if (before != null && before.getValue().end() > from) {
-            out.add(before.getValue());
-        }
-        out.addAll(extents.subMap(from, true, to, false).values());
-        return out;
+        return extents.overlapping(from, to);
     }
 
     private static MapSituation overSituation(List<Mapping> live, long pgsize) {
@@ -227,13 +216,6 @@ public final class IoPgtableModel implements PgtableContract {
     }
 
     private void remove(Mapping m, long from, long to) {
-        extents.remove(m.iova());
-        if (m.iova() < from) {
-            extents.put(m.iova(), m.slice(m.iova(), from, true));
-        }
-        if (m.end() > to) {
-            Mapping rest = m.slice(to, m.end(), true);
-            extents.put(rest.iova(), rest);
-        }
+        extents.cut(m, from, to, m.pgsize() > to - from);
     }
 }
