@@ -67,10 +67,55 @@ public final class SummaryJson {
      * directories.
      */
     public static void write(Path file, CampaignSummary s) throws IOException {
+        write(file, s, null);
+    }
+
+    /**
+     * As {@link #write(Path, CampaignSummary)}, with the campaign's statistics (rate with its
+     * confidence interval, Good-Turing, Chao1, coverage saturation) under "statistics". Values that
+     * cannot be computed (NaN) are left out. Readers of this schema ignore the object.
+     */
+    public static void write(Path file, CampaignSummary s, CampaignStatistics statistics) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(s, "summary");
-        String json = WRITER.writeValueAsString(toJson(s)) + "\n";
+        ObjectNode o = toJson(s);
+        if (statistics != null) {
+            o.set("statistics", statisticsJson(statistics));
+        }
+        String json = WRITER.writeValueAsString(o) + "\n";
         AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ObjectNode statisticsJson(CampaignStatistics st) {
+        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode t = o.putObject("throughput");
+        put(t, "ops_per_second", st.throughput().overall());
+        put(t, "mean_interval_rate", st.throughput().mean());
+        put(t, "ci_lower", st.throughput().lower());
+        put(t, "ci_upper", st.throughput().upper());
+        put(t, "confidence", st.throughput().confidence());
+        t.put("intervals", st.throughput().intervals());
+        ObjectNode d = o.putObject("discovery");
+        d.put("classes", st.discovery().classes());
+        d.put("singletons", st.discovery().singletons());
+        d.put("doubletons", st.discovery().doubletons());
+        put(d, "good_turing_next_is_new", st.discovery().goodTuring());
+        put(d, "chao1", st.discovery().chao1());
+        put(d, "unseen_estimate", st.discovery().unseen());
+        d.put("chao1_bias_corrected", st.discovery().chao1BiasCorrected());
+        ObjectNode c = o.putObject("saturation");
+        c.put("bins_hit", st.saturation().binsHit());
+        c.put("bins_total", st.saturation().binsTotal());
+        put(c, "fraction_hit", st.saturation().fractionHit());
+        put(c, "slope_bins_per_second", st.saturation().slopePerSecond());
+        put(c, "window_seconds", st.saturation().windowSeconds());
+        return o;
+    }
+
+    private static void put(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        }
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.lockstep.reports.AllureResults;
 import dev.lockstep.reports.CampaignSummary;
 import dev.lockstep.reports.Finding;
 import dev.lockstep.reports.MarkdownReport;
+import dev.lockstep.reports.CampaignTimeline;
+import dev.lockstep.reports.Statistics;
 import dev.lockstep.reports.SummaryJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -228,7 +230,9 @@ public final class Campaign {
     private CampaignSummary writeSummary(boolean complete) throws IOException {
         lastSummary = System.nanoTime();
         CampaignSummary summary = summary(lastSummary, complete);
-        SummaryJson.write(s.out().resolve("summary.json"), summary);
+        // Statistics only at the end: they read the whole timeline, and a running summary is rewritten often.
+        SummaryJson.write(s.out().resolve("summary.json"), summary, complete
+                ? Statistics.of(summary, CampaignTimeline.read(s.out().resolve("timeline.jsonl"))) : null);
         return summary;
     }
 
