@@ -105,6 +105,9 @@ final class FuzzCommand implements Callable<Integer> {
         if (resume != null) {
             return resume();
         }
+        if (format.equalsIgnoreCase("rtkit")) {
+            return rtkit();
+        }
         PgtableFormat fmt = PgtableFormat.byName(format).orElseThrow(() -> new UsageError("unknown format '" + format + "'; known: "
                 + java.util.Arrays.stream(PgtableFormat.values()).map(PgtableFormat::cliName).collect(Collectors.joining(", "))));
         if (!fmt.modelled()) {
@@ -160,6 +163,20 @@ final class FuzzCommand implements Callable<Integer> {
             throw new UsageError("cannot write to " + dir + ": " + e.getMessage());
         }
         return run(settings, known, null);
+    }
+
+    /** The RTKit campaign: the bench plays the coprocessor against the real rtkit.c (docs/rtkit-campaign.md). */
+    private Integer rtkit() throws UsageError {
+        long secs = durationMillis != null ? Math.max(1, durationMillis / 1000) : (maxOps == null ? 60 : 0);
+        long theSeed = seed != null ? seed : System.currentTimeMillis();
+        Path dir = out != null ? out : Path.of("out", "rtkit-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        checkFresh(dir);
+        Path known = knownFile != null ? knownFile : AgentBuild.root().resolve("known-divergences.ini");
+        System.err.println("lockstep: RTKit campaign, seed " + theSeed + "  -> " + dir);
+        return dev.lockstep.bench.rtkit.RtkitCampaign.run(dir, new dev.lockstep.bench.rtkit.RtkitCampaign.Settings(theSeed,
+                maxOps == null ? Long.MAX_VALUE : maxOps, secs > 0 ? java.time.Duration.ofSeconds(secs) : java.time.Duration.ofDays(365),
+                modelOptions),
+                Files.isRegularFile(known) ? java.util.Optional.of(known) : java.util.Optional.empty(), failOnFindings, System.err);
     }
 
     private Integer resume() throws UsageError {

@@ -32,6 +32,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new UsageError(file + ": no such file; pass a reproducer.lst from a findings directory");
         }
+        if (dev.lockstep.bench.rtkit.RtkitReproducer.looksLike(file)) {
+            return dev.lockstep.bench.rtkit.RtkitCampaign.replay(file, System.out);
+        }
         Reproducer r;
         try {
             r = Reproducer.read(file);

@@ -1,0 +1,323 @@
+package dev.lockstep.bench.rtkit;
+
+import dev.lockstep.bench.engine.Divergence;
+import dev.lockstep.bench.wire.AgentEvent;
+import dev.lockstep.models.rtkit.ApCall;
+import dev.lockstep.models.rtkit.ApInput;
+import dev.lockstep.models.rtkit.ApModel;
+import dev.lockstep.models.rtkit.ApState;
+import dev.lockstep.models.rtkit.ApStep;
+import dev.lockstep.models.rtkit.BufferMessage;
+import dev.lockstep.models.rtkit.Callback;
+import dev.lockstep.models.rtkit.CallStatus;
+import dev.lockstep.models.rtkit.Endpoints;
+import dev.lockstep.models.rtkit.Errno;
+import dev.lockstep.models.rtkit.ManagementMessage;
+import dev.lockstep.models.rtkit.Message;
+import dev.lockstep.models.rtkit.PowerState;
+import dev.lockstep.models.rtkit.RtkitCodec;
+import dev.lockstep.models.rtkit.RtkitMessage;
+import dev.lockstep.reports.Category;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Depth 6 (rtkit transcript) and depth 5 (health) of the RTKit campaign: feeds each step to the
+ * model and compares the messages the AP sent (order and content), the callbacks, the call's
+ * return code, whether a call still waits, and running/crashed. Titles name message kinds, the
+ * model's phase and the input, never addresses, so one behaviour is one finding.
+ */
+public final class RtkitScoreboard {
+    private final ApModel model;
+    private ApState state;
+    private ApStep last;
+
+    public RtkitScoreboard(ApModel model) {
+        this.model = model;
+        this.state = model.initial();
+    }
+
+    public ApState state() {
+        return state;
+    }
+
+    /** The model's answer to the last step (empty step when the input meant nothing to it). */
+    public ApStep lastStep() {
+        return last;
+    }
+
+    /** The model's input for a step: a clock advance is a Timeout only when a call waits. */
+    public Optional<ApInput> input(RtkitStep step) {
+        if (step instanceof RtkitStep.Fw f) {
+            return Optional.of(new ApInput.Received(f.message()));
+        }
+        if (step instanceof RtkitStep.Call c) {
+            return Optional.of(c.call());
+        }
+        return state.pending().isPresent() && ((RtkitStep.Advance) step).ms() >= RtkitStep.WAIT_MS
+                ? Optional.of(new ApInput.Timeout()) : Optional.empty();
+    }
+
+    public List<Divergence> judge(int index, RtkitStep step, RtkitSession.Outcome drv) {
+        ApState before = state;
+        Optional<ApInput> in = input(step);
+        ApStep m = in.isPresent() ? model.step(before, in.get())
+                : new ApStep(before, List.of(), List.of(), new CallStatus.NoCall(), List.of());
+        last = m;
+        state = m.state();
+        String where = "after " + inputLabel(step, before) + " (" + before.phase() + ")";
+        List<Divergence> out = new ArrayList<>();
+        health(index, where, drv.events(), out);
+        messages(index, where, m.sent(), drv, out);
+        callbacks(index, where, m.callbacks(), drv.callbacks(), out);
+        calls(index, step, before, m, drv, out);
+        if (out.isEmpty() && (drv.running() != state.running() || drv.crashed() != state.crashed())) {
+            out.add(div(index, "rtkit: " + where + " the driver is " + flags(drv.running(), drv.crashed())
+                    + ", the model " + flags(state.running(), state.crashed()), "driver running=" + drv.running()
+                    + " crashed=" + drv.crashed() + "; model " + state));
+        }
+        // The case ends at its first divergence: later ones follow from it and would only add titles.
+        return out.isEmpty() ? out : List.of(out.get(0));
+    }
+
+    /** FREE at the end of a case: leaks and the teardown's WARNs. */
+    public List<Divergence> release(int index, RtkitSession.Release r) {
+        List<Divergence> out = new ArrayList<>();
+        health(index, "at FREE", r.events(), out);
+        if (r.leakedObjects() != 0 || r.leakedBlocks() != 0) {
+            out.add(new Divergence("rtkit: FREE in " + state.phase() + " leaks " + (r.leakedObjects() != 0 ? "kmalloc objects" : "")
+                    + (r.leakedObjects() != 0 && r.leakedBlocks() != 0 ? " and " : "") + (r.leakedBlocks() != 0 ? "arena blocks" : ""),
+                    5, Category.HEALTH, index, r.leakedObjects() + " objects, " + r.leakedBlocks() + " arena blocks"));
+        }
+        return out;
+    }
+
+    private static void health(int index, String where, List<AgentEvent> events, List<Divergence> out) {
+        for (AgentEvent e : events) {
+            // LEAK events carry counts; release() reports leaks from FREE's own numbers instead.
+            if (e.kind() == AgentEvent.Kind.WARN || e.kind() == AgentEvent.Kind.BUG) {
+                Category c = e.kind() == AgentEvent.Kind.BUG ? Category.CRASH : Category.HEALTH;
+                out.add(new Divergence("rtkit: " + e.kind() + " " + where + ": " + firstLine(e.text()), 5, c, index, e.text()));
+                return;
+            }
+        }
+    }
+
+    private void messages(int index, String where, List<Message> want, RtkitSession.Outcome drv, List<Divergence> out) {
+        List<Message> got = drv.sent();
+        int n = Math.min(want.size(), got.size());
+        int i = 0;
+        while (i < n && same(want.get(i), got.get(i), drv.dmaAllocs())) {
+            i++;
+        }
+        if (i == want.size() && i == got.size()) {
+            return;
+        }
+        String detail = "model sent " + want + "\ndriver sent " + got + "\nDMA allocations " + hexes(drv.dmaAllocs());
+        String title;
+        if (got.size() > want.size() && sameAll(want, without(got, i), drv.dmaAllocs())) {
+            title = where + " the driver sends " + label(got.get(i)) + ", the model does not";
+        } else if (want.size() > got.size() && sameAll(without(want, i), got, drv.dmaAllocs())) {
+            title = where + " the model sends " + label(want.get(i)) + ", the driver does not";
+        } else if (i < n) {
+            String a = label(got.get(i));
+            String b = label(want.get(i));
+            title = where + (a.equals(b) ? " the driver's " + a + " differs from the model's"
+                    : " the driver sends " + a + " where the model sends " + b);
+        } else {
+            title = where + " the driver sends " + (got.size() > want.size() ? "more" : "fewer") + " messages than the model";
+        }
+        out.add(div(index, "rtkit: " + title, detail));
+    }
+
+    private boolean sameAll(List<Message> a, List<Message> b, List<Long> dma) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!same(a.get(i), b.get(i), dma)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Equal, or the same buffer reply where the model's IOVA is one it allocated itself and the
+     * driver's is one its dma_alloc_coherent returned in this step: AP-chosen addresses are the
+     * harness's, not protocol (ClientOps: bind the IOVA from the allocation).
+     */
+    private boolean same(Message want, Message got, List<Long> dma) {
+        if (want.equals(got)) {
+            return true;
+        }
+        if (want.endpoint() != got.endpoint()) {
+            return false;
+        }
+        Optional<RtkitMessage> w = RtkitCodec.decodeFromAp(want, model.options().layout()).valueIgnoringReserved();
+        Optional<RtkitMessage> g = RtkitCodec.decodeFromAp(got, model.options().layout()).valueIgnoringReserved();
+        if (w.orElse(null) instanceof BufferMessage wb && g.orElse(null) instanceof BufferMessage gb) {
+            return wb.pages() == gb.pages() && wb.iova() >= model.client().allocationBase() && dma.contains(gb.iova());
+        }
+        return false;
+    }
+
+    private static List<Message> without(List<Message> l, int i) {
+        List<Message> c = new ArrayList<>(l);
+        c.remove(i);
+        return c;
+    }
+
+    private static void callbacks(int index, String where, List<Callback> want, List<RtkitReply.Record> got, List<Divergence> out) {
+        List<String> w = new ArrayList<>();
+        for (Callback c : want) {
+            if (c instanceof Callback.Crashed) {
+                w.add("crashed");
+            } else if (c instanceof Callback.RecvMessage r) {
+                w.add("recv_message " + r.endpoint() + " " + Long.toHexString(r.msg0()));
+            } else if (c instanceof Callback.ShmemSetup s) {
+                w.add("shmem_setup " + s.size());
+            } else {
+                w.add("shmem_destroy " + ((Callback.ShmemDestroy) c).buffer().size());
+            }
+        }
+        List<String> g = new ArrayList<>();
+        for (RtkitReply.Record r : got) {
+            switch (r.kind()) {
+                case CRASHED -> g.add("crashed");
+                case RECV_MESSAGE -> g.add("recv_message " + r.ep() + " " + Long.toHexString(r.a()));
+                case SHMEM_SETUP -> g.add("shmem_setup " + r.a());
+                case SHMEM_DESTROY -> g.add("shmem_destroy " + r.a());
+                default -> g.add(r.kind().name().toLowerCase());
+            }
+        }
+        if (w.equals(g)) {
+            return;
+        }
+        String title;
+        List<String> extra = new ArrayList<>(g);
+        w.forEach(extra::remove);
+        List<String> missing = new ArrayList<>(w);
+        g.forEach(missing::remove);
+        if (!extra.isEmpty()) {
+            title = where + " the driver calls " + extra.get(0).split(" ")[0] + ", the model does not";
+        } else if (!missing.isEmpty()) {
+            title = where + " the model calls " + missing.get(0).split(" ")[0] + ", the driver does not";
+        } else {
+            title = where + " the callbacks come in another order";
+        }
+        out.add(div(index, "rtkit: " + title, "model callbacks " + w + "\ndriver callbacks " + g));
+    }
+
+    private static void calls(int index, RtkitStep step, ApState before, ApStep m, RtkitSession.Outcome drv, List<Divergence> out) {
+        Optional<Integer> want = m.returned();
+        Optional<Long> got = drv.returned();
+        boolean modelRefused = m.call() instanceof CallStatus.Refused;
+        String call = step instanceof RtkitStep.Call c ? callLabel(c.call()) : before.pending().map(p -> callLabel(p.call())).orElse("a call");
+        String where = (step instanceof RtkitStep.Call ? "" : "after " + inputLabel(step, before) + " ") + "(" + before.phase() + ")";
+        String detail = "model " + m.call() + "\ndriver returned " + got.map(v -> Errno.name((int) (long) v)).orElse("nothing")
+                + (drv.pending() ? ", a call waits" : "") + (drv.refused() ? ", the call was not made (slot busy)" : "");
+        if (modelRefused != drv.refused()) {
+            out.add(div(index, "rtkit: " + call + " " + where + ": " + (drv.refused() ? "the driver's client is blocked, the model's is not"
+                    : "the model's client is blocked, the driver's is not"), detail));
+        } else if (want.isPresent() && got.isPresent() && want.get() != (int) (long) got.get()) {
+            out.add(div(index, "rtkit: " + call + " " + where + " returns " + Errno.name((int) (long) got.get())
+                    + " in the driver, " + Errno.name(want.get()) + " in the model", detail));
+        } else if (want.isPresent() != got.isPresent()) {
+            out.add(div(index, "rtkit: " + call + " " + where + " returns " + (got.isPresent() ? "in the driver, not in the model"
+                    : "in the model, not in the driver"), detail));
+        } else if (m.state().pending().isPresent() != drv.pending()) {
+            out.add(div(index, "rtkit: " + call + " " + where + " waits in " + (drv.pending() ? "the driver" : "the model")
+                    + " only", detail));
+        }
+    }
+
+    private static Divergence div(int index, String title, String detail) {
+        return new Divergence(title, 6, Category.DRIVER_BUG, index, detail);
+    }
+
+    static String inputLabel(RtkitStep step, ApState before) {
+        if (step instanceof RtkitStep.Call c) {
+            return "call " + callLabel(c.call());
+        }
+        if (step instanceof RtkitStep.Advance) {
+            return "timeout";
+        }
+        return fwLabel(((RtkitStep.Fw) step).message(), before);
+    }
+
+    /** The kind of a firmware message, as the coverage bins and titles name it. */
+    static String fwLabel(Message m, ApState before) {
+        Optional<RtkitMessage> d = RtkitCodec.decodeFromIop(m, dev.lockstep.models.rtkit.CodecLayout.defaults()).valueIgnoringReserved();
+        if (d.isEmpty()) {
+            return Endpoints.isApplication(m.endpoint()) ? "app message" : Endpoints.name(m.endpoint()) + " unknown";
+        }
+        RtkitMessage r = d.get();
+        if (r instanceof ManagementMessage.Epmap e) {
+            return "EPMAP" + (e.last() ? " LAST" : "");
+        }
+        if (r instanceof ManagementMessage.Hello) {
+            return "HELLO";
+        }
+        if (r instanceof ManagementMessage.IopPowerAck a) {
+            return "IOP_PWR_ACK " + PowerState.name(a.state() & 0xffff);
+        }
+        if (r instanceof ManagementMessage.ApPowerAck a) {
+            return "AP_PWR_ACK " + PowerState.name(a.state() & 0xffff);
+        }
+        if (r instanceof BufferMessage && m.endpoint() == Endpoints.CRASHLOG) {
+            return before.crashlogRequested() ? "crashlog crash" : "crashlog buffer request";
+        }
+        return RtkitCodec.kind(r);
+    }
+
+    static String callLabel(ApCall c) {
+        String n = RtkitStep.name(c);
+        int ep = c instanceof ApCall.StartEp s ? s.endpoint() : c instanceof ApCall.Send s ? s.endpoint() : -1;
+        if (ep < 0) {
+            return n;
+        }
+        return n + (Endpoints.isApplication(ep) ? "(app ep)" : "(ep " + ep + ")");
+    }
+
+    /** A message the AP sent, for titles: its kind, and for STARTEP and power requests the endpoint or state. */
+    String label(Message m) {
+        Optional<RtkitMessage> d = RtkitCodec.decodeFromAp(m, model.options().layout()).valueIgnoringReserved();
+        if (d.isEmpty()) {
+            return Endpoints.name(m.endpoint()) + " unknown";
+        }
+        RtkitMessage r = d.get();
+        if (r instanceof ManagementMessage.StartEp s) {
+            return "STARTEP for " + (Endpoints.isApplication(s.endpoint()) ? "an app ep" : "ep " + s.endpoint());
+        }
+        if (r instanceof ManagementMessage.ApPowerRequest p) {
+            return "AP_PWR " + PowerState.name(p.state() & 0xffff);
+        }
+        if (r instanceof ManagementMessage.IopPowerRequest p) {
+            return "IOP_PWR " + PowerState.name(p.state() & 0xffff);
+        }
+        if (r instanceof ManagementMessage.HelloReply) {
+            return "HELLO_REPLY";
+        }
+        if (r instanceof ManagementMessage.EpmapReply e) {
+            return "EPMAP reply" + (e.last() ? " LAST" : "");
+        }
+        return RtkitCodec.kind(r);
+    }
+
+    private static String flags(boolean running, boolean crashed) {
+        return (running ? "running" : "not running") + (crashed ? " and crashed" : "");
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String hexes(List<Long> l) {
+        List<String> s = new ArrayList<>();
+        l.forEach(v -> s.add("0x" + Long.toHexString(v)));
+        return s.toString();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.lockstep.bench.rtkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.bench.engine.Divergence;
+import dev.lockstep.bench.engine.KnownDivergences;
+import dev.lockstep.models.rtkit.ApCall;
+import dev.lockstep.models.rtkit.ApModel;
+import dev.lockstep.models.rtkit.ClientOps;
+import dev.lockstep.models.rtkit.FirmwareDescription;
+import dev.lockstep.models.rtkit.FirmwareModel;
+import dev.lockstep.models.rtkit.Message;
+import dev.lockstep.models.rtkit.RtkitOptions;
+import dev.lockstep.reports.CampaignSummary;
+import dev.lockstep.reports.Finding;
+import dev.lockstep.reports.SummaryJson;
+import dev.lockstep.bench.target.AgentTarget;
+import java.io.PrintStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real rtkit.c in the host agent against the model: a boot, a crash, and a short campaign. */
+class RtkitAgentTest {
+    static AgentTarget target;
+    static final FirmwareModel FW = new FirmwareModel(FirmwareDescription.typical());
+
+    @BeforeAll
+    static void open(@TempDir Path dir) throws Exception {
+        target = RtkitCampaign.open(dir);
+    }
+
+    @AfterAll
+    static void close() {
+        target.close();
+    }
+
+    static ApModel model() {
+        return new ApModel(RtkitOptions.defaults(), ClientOps.withoutShmemOps());
+    }
+
+    @Test
+    void wellFormedBootRunsAndMatchesTheModelMessageByMessage() throws Exception {
+        RtkitSession s = new RtkitSession(target);
+        RtkitScoreboard board = new RtkitScoreboard(model());
+        target.reset();
+        s.init();
+        List<Message> driver = new ArrayList<>();
+        List<Message> modelSent = new ArrayList<>();
+        RtkitSession.Outcome last = null;
+        List<RtkitStep> steps = FW.boot().stream().map(RtkitStep::of).toList();
+        for (int i = 0; i < steps.size(); i++) {
+            last = s.apply(steps.get(i));
+            assertEquals(List.of(), board.judge(i, steps.get(i), last));
+            driver.addAll(last.sent());
+            modelSent.addAll(board.lastStep().sent());
+        }
+        assertTrue(last.running());
+        assertEquals(0L, last.returned().orElseThrow());
+        assertEquals(modelSent.size(), driver.size());
+        assertEquals(modelSent.get(modelSent.size() - 1), driver.get(driver.size() - 1)); // AP_PWR ON
+        assertEquals(List.of(), board.release(steps.size(), s.free()));
+    }
+
+    @Test
+    void afterACrashSendsFailWithEinvalUntilReinit() throws Exception {
+        List<RtkitStep> steps = new ArrayList<>(FW.boot().stream().map(RtkitStep::of).toList());
+        steps.add(new RtkitStep.Fw(FW.crash()));
+        steps.add(new RtkitStep.Call(new ApCall.Send(0x20, 0x1234)));
+        steps.add(new RtkitStep.Call(new ApCall.StartEp(0x20)));
+        RtkitSession s = new RtkitSession(target);
+        RtkitScoreboard board = new RtkitScoreboard(model());
+        target.reset();
+        s.init();
+        RtkitSession.Outcome o = null;
+        for (int i = 0; i < steps.size(); i++) {
+            o = s.apply(steps.get(i));
+            assertEquals(List.of(), board.judge(i, steps.get(i), o), steps.get(i).toString());
+            if (i == steps.size() - 3) {
+                assertTrue(o.crashed());
+                assertEquals(1, o.callbacks().stream().filter(r -> r.kind() == RtkitReply.Kind.CRASHED).count());
+            }
+        }
+        assertEquals(-22L, o.returned().orElseThrow());
+        o = s.apply(new RtkitStep.Call(new ApCall.Reinit()));
+        assertEquals(0L, o.returned().orElseThrow());
+        assertFalse(o.crashed());
+        s.free();
+    }
+
+    @Test
+    void shortCampaignWritesSummaryAndEveryFindingReplaysTwice(@TempDir Path out) throws Exception {
+        CampaignSummary sum = RtkitCampaign.run(target, out, new RtkitCampaign.Settings(1, 300, Duration.ofSeconds(15), List.of()),
+                KnownDivergences.none(), new PrintStream(new ByteArrayOutputStream()));
+        CampaignSummary read = SummaryJson.read(out.resolve("summary.json"));
+        assertEquals("rtkit", read.format());
+        assertTrue(read.operations() >= 1);
+        assertTrue(read.coverage().get("bins_hit") > 10, read.coverage().toString());
+        for (Finding f : sum.findings()) {
+            RtkitReproducer r = RtkitReproducer.read(out.resolve(f.reproducer()));
+            List<String> a = RtkitCampaign.replay(target, r).stream().map(Divergence::title).toList();
+            List<String> b = RtkitCampaign.replay(target, r).stream().map(Divergence::title).toList();
+            assertTrue(a.contains(f.title()), f.title() + " -> " + a);
+            assertEquals(a, b);
+        }
+    }
+}
