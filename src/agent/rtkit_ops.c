@@ -318,9 +318,13 @@ static void release(struct rtk_result *res)
 	lockstep_dma_check_all();
 	leaked_k = shim_kmalloc_owned(OWNER_NONE);
 	leaked_p = arena_count_owned(RTK_OWNER);
-	if (leaked_k || leaked_p)
-		event_addf(EVENT_LEAK, "rtkit: %u kmalloc object(s) and %u page block(s) still allocated after release",
-			   leaked_k, leaked_p);
+	if (leaked_k || leaked_p) {
+		char blocks[160];
+
+		arena_describe_owned(RTK_OWNER, blocks, sizeof(blocks));
+		event_addf(EVENT_LEAK, "rtkit: %u kmalloc object(s) and %u page block(s) still allocated after release%s%s",
+			   leaked_k, leaked_p, leaked_p ? ": blocks " : "", blocks);
+	}
 	shim_kmalloc_disown(OWNER_NONE);
 	arena_disown(RTK_OWNER);
 	lockstep_mbox_reset();

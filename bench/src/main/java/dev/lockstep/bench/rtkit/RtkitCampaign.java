@@ -157,7 +157,7 @@ public final class RtkitCampaign {
                 List<Divergence> twice = quiet.divergences(min);
                 boolean stable = titles(once).contains(d.title()) && titles(once).equals(titles(twice));
                 RtkitReproducer rep = new RtkitReproducer(d.title(), options.asMap(), s.seed(), min);
-                findings.put(d.title(), store(out, d, steps, rep, stable, known));
+                findings.put(d.title(), store(out, minimised(d, once), steps, rep, stable, known));
                 log.println("finding: " + d.title());
             }
             if (System.nanoTime() - lastWrite > 1_000_000_000L) {
@@ -171,6 +171,17 @@ public final class RtkitCampaign {
         log.printf("rtkit: %d steps in %d cases, %.0f messages/s, bins %d/%d, %d findings%n", steps, cases,
                 messages / Math.max(1e-9, sum.elapsedSeconds()), coverage.hitCount(), RtkitCoverage.total(), findings.size());
         return sum;
+    }
+
+    /**
+     * The divergence as the minimised case shows it: detail.txt describes the reproducer next to it
+     * (what its replay prints), not the longer case the finding was first seen in, whose counts and
+     * transcripts may differ. Falls back to the original when the minimised case lost the title.
+     */
+    static Divergence minimised(Divergence original, List<Divergence> ofMinimisedCase) {
+        return ofMinimisedCase.stream().filter(x -> x.title().equals(original.title())).findFirst()
+                .map(x -> new Divergence(x.title(), x.depth(), x.category(), original.opIndex(), x.detail(), original.fatal()))
+                .orElse(original);
     }
 
     private static List<String> titles(List<Divergence> d) {

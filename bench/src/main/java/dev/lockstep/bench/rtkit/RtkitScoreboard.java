@@ -81,16 +81,33 @@ public final class RtkitScoreboard {
         return out.isEmpty() ? out : List.of(out.get(0));
     }
 
-    /** FREE at the end of a case: leaks and the teardown's WARNs. */
+    /**
+     * FREE at the end of a case: leaks and the teardown's WARNs. A leak's title names what leaked,
+     * not the phase the case ended in: the memory was lost earlier, whatever came after, and a
+     * phase in the title would split one leak into a title per phase and keep the shrinker from
+     * deleting the steps that only moved the phase. The phase is in the detail.
+     */
     public List<Divergence> release(int index, RtkitSession.Release r) {
         List<Divergence> out = new ArrayList<>();
         health(index, "at FREE", r.events(), out);
         if (r.leakedObjects() != 0 || r.leakedBlocks() != 0) {
-            out.add(new Divergence("rtkit: FREE in " + state.phase() + " leaks " + (r.leakedObjects() != 0 ? "kmalloc objects" : "")
+            out.add(new Divergence("rtkit: FREE leaks " + (r.leakedObjects() != 0 ? "kmalloc objects" : "")
                     + (r.leakedObjects() != 0 && r.leakedBlocks() != 0 ? " and " : "") + (r.leakedBlocks() != 0 ? "arena blocks" : ""),
-                    5, Category.HEALTH, index, r.leakedObjects() + " objects, " + r.leakedBlocks() + " arena blocks"));
+                    5, Category.HEALTH, index, r.leakedObjects() + " objects, " + r.leakedBlocks() + " arena blocks (FREE in "
+                    + state.phase() + ")" + leakEvents(r.events())));
         }
         return out;
+    }
+
+    /** The agent's own LEAK lines (which blocks, at which bus addresses), for detail.txt. */
+    private static String leakEvents(List<AgentEvent> events) {
+        StringBuilder b = new StringBuilder();
+        for (AgentEvent e : events) {
+            if (e.kind() == AgentEvent.Kind.LEAK) {
+                b.append('\n').append(e.text());
+            }
+        }
+        return b.toString();
     }
 
     private static void health(int index, String where, List<AgentEvent> events, List<Divergence> out) {

@@ -97,6 +97,53 @@ class RtkitAgentTest {
         s.free();
     }
 
+    /**
+     * rtkit.c 6.1 serves a second syslog buffer request into the same struct without freeing the
+     * first buffer: one DMA block leaks. The finding's detail carries the agent's own LEAK line
+     * (which block), and the counts are exactly the one block, nothing more.
+     */
+    @Test
+    void aRepeatedBufferRequestLeaksExactlyOneBlockAndTheDetailNamesIt() throws Exception {
+        List<RtkitStep> steps = List.of(new RtkitStep.Fw(new Message(0x0010100000000000L, 2)),
+                new RtkitStep.Fw(new Message(0x0010200000000000L, 2)));
+        RtkitCaseRunner.Result r = new RtkitCaseRunner(target, model(), null).run(steps);
+        assertEquals(1, r.divergences().size(), r.divergences().toString());
+        Divergence d = r.divergences().get(0);
+        assertEquals("rtkit: FREE leaks arena blocks", d.title());
+        assertTrue(d.detail().startsWith("0 objects, 1 arena blocks (FREE in AWAIT_HELLO)\n"), d.detail());
+        assertTrue(d.detail().contains("1 page block(s) still allocated after release: blocks 0x"), d.detail());
+    }
+
+    /** The same leak is one title whatever phase the case ends in (here a HELLO moves it on). */
+    @Test
+    void aLeakTitleDoesNotDependOnThePhaseAtFree() throws Exception {
+        List<RtkitStep> steps = List.of(new RtkitStep.Fw(new Message(0x0010100000000000L, 2)),
+                new RtkitStep.Fw(new Message(0x0010200000000000L, 2)), new RtkitStep.Fw(new Message(0x00100000000c000bL, 0)));
+        RtkitCaseRunner.Result r = new RtkitCaseRunner(target, model(), null).run(steps);
+        assertEquals(List.of("rtkit: FREE leaks arena blocks"), r.divergences().stream().map(Divergence::title).toList());
+        assertTrue(r.divergences().get(0).detail().startsWith("0 objects, 1 arena blocks (FREE in AWAIT_EPMAP)"),
+                r.divergences().get(0).detail());
+    }
+
+    /** Without the repeat nothing leaks: FREE releases the one buffer through apple_rtkit_free. */
+    @Test
+    void oneBufferRequestLeaksNothing() throws Exception {
+        List<RtkitStep> steps = List.of(new RtkitStep.Fw(new Message(0x0010200000000000L, 2)));
+        assertEquals(List.of(), new RtkitCaseRunner(target, model(), null).run(steps).divergences());
+    }
+
+    /** detail.txt describes the minimised reproducer, not the longer case the finding was first seen in. */
+    @Test
+    void theStoredDetailIsTheMinimisedCases() {
+        Divergence original = new Divergence("t", 5, dev.lockstep.reports.Category.HEALTH, 17, "3 objects, 4 arena blocks");
+        Divergence shrunk = new Divergence("t", 5, dev.lockstep.reports.Category.HEALTH, 2, "1 objects, 1 arena blocks");
+        Divergence other = new Divergence("u", 6, dev.lockstep.reports.Category.DRIVER_BUG, 0, "x");
+        Divergence m = RtkitCampaign.minimised(original, List.of(other, shrunk));
+        assertEquals("1 objects, 1 arena blocks", m.detail());
+        assertEquals(17, m.opIndex());
+        assertEquals(original, RtkitCampaign.minimised(original, List.of(other)));
+    }
+
     @Test
     void shortCampaignWritesSummaryAndEveryFindingReplaysTwice(@TempDir Path out) throws Exception {
         CampaignSummary sum = RtkitCampaign.run(target, out, new RtkitCampaign.Settings(1, 300, Duration.ofSeconds(15), List.of()),
@@ -111,6 +158,10 @@ class RtkitAgentTest {
             List<String> b = RtkitCampaign.replay(target, r).stream().map(Divergence::title).toList();
             assertTrue(a.contains(f.title()), f.title() + " -> " + a);
             assertEquals(a, b);
+            // detail.txt is the reproducer's: its first line (counts, or what the model sent) is what replay prints.
+            String replayed = RtkitCampaign.replay(target, r).stream().filter(x -> x.title().equals(f.title())).findFirst()
+                    .orElseThrow().detail();
+            assertEquals(replayed.lines().findFirst().orElse(""), f.detail().lines().findFirst().orElse(""), f.title());
         }
     }
 }
