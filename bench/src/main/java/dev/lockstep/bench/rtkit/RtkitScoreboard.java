@@ -320,6 +320,10 @@ public final class RtkitScoreboard {
         if (r instanceof ManagementMessage.EpmapReply e) {
             return "EPMAP reply" + (e.last() ? " LAST" : "");
         }
+        if (r instanceof BufferMessage b && b.pages() == 0) {
+            // An empty buffer is its own class: the protocol leaves its answer open (zeroSizeBuffer).
+            return RtkitCodec.kind(r) + " (0 pages)";
+        }
         return RtkitCodec.kind(r);
     }
 
