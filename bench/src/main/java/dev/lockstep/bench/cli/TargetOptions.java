@@ -45,7 +45,8 @@ final class TargetOptions {
 
     @Option(names = "--link-faults", paramLabel = "SPEC",
             description = "Damage frames on the link on purpose, both ways, to check that a noisy line costs only time: "
-                    + LinkFaults.FORM + " (rates per frame, e.g. corrupt=1e-3,drop=1e-3).")
+                    + LinkFaults.FORM + " (rates per frame, e.g. corrupt=1e-3,drop=1e-3; kill=N SIGKILLs the host agent every N operations, "
+                    + "and the bench must rebuild the case in a new one).")
     String linkFaults;
 
     /** How the target was reached, for the run's manifest (resume). */

@@ -5,6 +5,7 @@ import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.wire.AgentEvent;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.OpResult;
 import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
@@ -20,6 +21,11 @@ import java.util.SplittableRandom;
  * table memory (monitor role), and has the scoreboard judge them. A fatal divergence ends the case,
  * because after it model and driver no longer start from the same state; a survivable one (right
  * translation, wrong attributes; a WARN) is reported and the case goes on.
+ *
+ * <p>When the target says it killed its agent on purpose (--link-faults kill=N), the session
+ * rebuilds the driver's state in the new agent by running the case's history again, checks that
+ * every answer is the one judged the first time, and retries the interrupted batch: the case goes on
+ * exactly as it would have on a target that never died, so a kill is never a finding.
  */
 public final class Session {
     private final Target target;
@@ -28,6 +34,8 @@ public final class Session {
     private final Coverage coverage;
     private final TableMirror mirror = new TableMirror();
     private final List<Op> history = new ArrayList<>();
+    /** The target's answers to history, op by op: a rebuild after a kill must get the same ones. */
+    private final List<OpResult> answers = new ArrayList<>();
     private final SplittableRandom probeRandom = new SplittableRandom(0x10c5);
     private Scoreboard scoreboard;
     private long[] probes = new long[256];
@@ -53,6 +61,7 @@ public final class Session {
         target.syncMemory();
         mirror.clear();
         history.clear();
+        answers.clear();
         scoreboard = new Scoreboard(config, options, coverage);
     }
 
@@ -76,8 +85,9 @@ public final class Session {
         BatchReply reply;
         long t0 = System.nanoTime();
         try {
-            reply = target.execute(batch);
+            reply = executeSurvivingKills(batch, base);
             timing.batch(System.nanoTime() - t0, reply.driverNanos());
+            answers.addAll(reply.results());
         } catch (TargetFailure f) {
             if (f.kind() == TargetFailure.Kind.LINK) {
                 throw f;
@@ -122,6 +132,62 @@ public final class Session {
         found.addAll(scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1));
         timing.model(System.nanoTime() - s1);
         return found;
+    }
+
+    /** Kills in a row on one batch before the target counts as unusable (each kill is a full interval apart). */
+    private static final int MAX_KILLS_PER_BATCH = 3;
+    /** Operations per frame when rebuilding: well under what the agent takes in one batch. */
+    private static final int REBUILD_BATCH = 256;
+
+    private BatchReply executeSurvivingKills(List<Op> batch, int base) throws TargetFailure {
+        for (int kills = 0; ; kills++) {
+            try {
+                return target.execute(batch);
+            } catch (TargetFailure f) {
+                if (f.kind() != TargetFailure.Kind.INJECTED) {
+                    throw f;
+                }
+                if (kills == MAX_KILLS_PER_BATCH) {
+                    throw new TargetFailure(TargetFailure.Kind.LINK, -1, "the agent was killed " + (kills + 1)
+                            + " times on one batch; the kill interval is shorter than a batch");
+                }
+                rebuild(base);
+            }
+        }
+    }
+
+    /**
+     * Brings a freshly started agent to where the case stood before operation upTo: runs the case's
+     * history again, unjudged (it was judged the first time), and checks each answer against the
+     * first one, so a driver that does not rebuild the same state stops the run instead of
+     * producing findings no clean run would. The mirror starts over: the new agent's first MEM_SYNC
+     * sends every live block.
+     */
+    private void rebuild(int upTo) throws TargetFailure {
+        mirror.clear();
+        if (answers.size() < upTo) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot rebuild the case after an injected kill: "
+                    + "only " + answers.size() + " of its " + upTo + " operations were answered");
+        }
+        for (int from = 0; from < upTo; from += REBUILD_BATCH) {
+            List<Op> chunk = history.subList(from, Math.min(upTo, from + REBUILD_BATCH));
+            BatchReply r;
+            try {
+                r = target.replay(chunk);
+            } catch (TargetFailure f) {
+                throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot rebuild the case after an injected kill: " + f.getMessage());
+            }
+            for (int i = 0; i < chunk.size(); i++) {
+                OpResult first = answers.get(from + i);
+                OpResult again = r.results().get(i);
+                if (!first.equals(again)) {
+                    throw new TargetFailure(TargetFailure.Kind.LINK, -1, "after an injected kill the driver answered operation "
+                            + (from + i) + " (" + Reproducer.format(chunk.get(i)) + ") with " + again + ", not " + first
+                            + " as before; the case cannot be rebuilt");
+                }
+            }
+        }
+        target.recovered();
     }
 
     private Divergence failure(TargetFailure f, List<Op> batch, int base) {

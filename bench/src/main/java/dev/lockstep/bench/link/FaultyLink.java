@@ -21,6 +21,12 @@ import java.util.Random;
  * are lost, and the line stays dead (all bytes from the agent discarded) until the bench writes
  * again, which is the reconnect. The underlying link is not really closed: a pty's slave reopened
  * would give the same bytes, and a board's port may not come back at all.
+ *
+ * <p>An injected kill ({@link #killAfterNextWrite}) runs right after the next frame towards the agent
+ * has been written, so the agent dies with a request in hand, and from then on the line is severed:
+ * reads see end of stream at once. A real pty's hangup reaches the reader in ways that differ between
+ * kernels (EIO, silence until the watchdog, a reply that slipped out first); severing makes the
+ * killed request always the one that goes unanswered, so a run with kills stays reproducible.
  */
 public final class FaultyLink implements ByteLink {
     private static final byte[] MAGIC = {(byte) 0xA5, 0x4C, 0x4B, 0x53};
@@ -42,6 +48,8 @@ public final class FaultyLink implements ByteLink {
     private long duplicated;
     private long stalled;
     private long disconnects;
+    private java.util.function.BooleanSupplier killHook;
+    private boolean severed;
 
     /** Bytes on their way, not to be delivered before due (System.nanoTime). */
     private record Held(byte[] bytes, long due) {
@@ -57,6 +65,9 @@ public final class FaultyLink implements ByteLink {
     /** Each write is one frame: the protocol client writes whole frames. */
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
+        if (severed) {
+            throw new IOException("the agent was killed on purpose");
+        }
         down = false;
         if (length <= 0) {
             return;
@@ -65,12 +76,29 @@ public final class FaultyLink implements ByteLink {
         System.arraycopy(bytes, offset, frame, 0, length);
         damage(frame, toAgent, outgoing);
         flushOutgoing();
+        if (killHook != null) {
+            // Whatever happened to the frame on the way, the agent dies now, with or without it.
+            java.util.function.BooleanSupplier k = killHook;
+            killHook = null;
+            severed = k.getAsBoolean();
+        }
+    }
+
+    /**
+     * Runs kill right after the next frame is written towards the agent and, when it says it killed,
+     * severs the line: the reply to that frame never arrives, whatever the agent sent before it died.
+     */
+    public void killAfterNextWrite(java.util.function.BooleanSupplier kill) {
+        killHook = kill;
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
+            if (severed) {
+                return -1;
+            }
             flushOutgoing();
             long now = System.nanoTime();
             Held head = incoming.peek();

@@ -2,13 +2,16 @@ package dev.lockstep.bench.link;
 
 /**
  * Which faults a {@link FaultyLink} injects, parsed from the --link-faults spec
- * {@code corrupt=RATE,drop=RATE,dup=RATE,stall=MS[@RATE],disconnect=EVERY,seed=N}. Rates are per
- * frame, in each direction; every part is optional. A stall without a rate stalls one frame in a
- * hundred; the seed makes a run's faults reproduce (default 1).
+ * {@code corrupt=RATE,drop=RATE,dup=RATE,stall=MS[@RATE],disconnect=EVERY,kill=EVERY,seed=N}. Rates
+ * are per frame, in each direction; every part is optional. A stall without a rate stalls one frame
+ * in a hundred; the seed makes a run's faults reproduce (default 1). {@code kill=N} is not a fault
+ * of the line but of the target: the agent process is SIGKILLed during the batch that reaches every
+ * N-th operation (the target layer does it, see AgentTarget), so the bench must rebuild the driver's
+ * state in a new agent and go on as if nothing had happened.
  */
 public record LinkFaults(double corrupt, double drop, double dup, long stallMillis, double stallRate,
-                         long disconnectEvery, long seed) {
-    public static final String FORM = "corrupt=RATE,drop=RATE,dup=RATE,stall=MS[@RATE],disconnect=EVERY,seed=N";
+                         long disconnectEvery, long killEvery, long seed) {
+    public static final String FORM = "corrupt=RATE,drop=RATE,dup=RATE,stall=MS[@RATE],disconnect=EVERY,kill=EVERY,seed=N";
     static final double DEFAULT_STALL_RATE = 0.01;
 
     public LinkFaults {
@@ -16,23 +19,28 @@ public record LinkFaults(double corrupt, double drop, double dup, long stallMill
         checkRate("drop", drop);
         checkRate("dup", dup);
         checkRate("stall rate", stallRate);
-        if (stallMillis < 0 || disconnectEvery < 0) {
-            throw new IllegalArgumentException("link faults: stall and disconnect must not be negative; expected " + FORM);
+        if (stallMillis < 0 || disconnectEvery < 0 || killEvery < 0) {
+            throw new IllegalArgumentException("link faults: stall, disconnect and kill must not be negative; expected " + FORM);
         }
     }
 
+    /** Faults without kills (the form before kill=EVERY existed). */
+    public LinkFaults(double corrupt, double drop, double dup, long stallMillis, double stallRate, long disconnectEvery, long seed) {
+        this(corrupt, drop, dup, stallMillis, stallRate, disconnectEvery, 0, seed);
+    }
+
     public static LinkFaults none() {
-        return new LinkFaults(0, 0, 0, 0, 0, 0, 1);
+        return new LinkFaults(0, 0, 0, 0, 0, 0, 0, 1);
     }
 
     /** True when this injects anything at all. */
     public boolean any() {
-        return corrupt > 0 || drop > 0 || dup > 0 || (stallMillis > 0 && stallRate > 0) || disconnectEvery > 0;
+        return corrupt > 0 || drop > 0 || dup > 0 || (stallMillis > 0 && stallRate > 0) || disconnectEvery > 0 || killEvery > 0;
     }
 
     /** The same faults from another seed: an agent restart continues with fresh, still reproducible faults. */
     public LinkFaults withSeed(long s) {
-        return new LinkFaults(corrupt, drop, dup, stallMillis, stallRate, disconnectEvery, s);
+        return new LinkFaults(corrupt, drop, dup, stallMillis, stallRate, disconnectEvery, killEvery, s);
     }
 
     /**
@@ -50,6 +58,7 @@ public record LinkFaults(double corrupt, double drop, double dup, long stallMill
         long stall = 0;
         double stallRate = DEFAULT_STALL_RATE;
         long every = 0;
+        long kill = 0;
         long seed = 1;
         for (String part : spec.split(",", -1)) {
             int eq = part.indexOf('=');
@@ -70,11 +79,12 @@ public record LinkFaults(double corrupt, double drop, double dup, long stallMill
                     }
                 }
                 case "disconnect" -> every = count(part, value);
+                case "kill" -> kill = count(part, value);
                 case "seed" -> seed = number(part, value);
                 default -> throw bad(part, "names no fault");
             }
         }
-        return new LinkFaults(corrupt, drop, dup, stall, stallRate, every, seed);
+        return new LinkFaults(corrupt, drop, dup, stall, stallRate, every, kill, seed);
     }
 
     private static double rate(String part, String value) {

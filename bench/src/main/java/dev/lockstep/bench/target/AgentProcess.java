@@ -11,4 +11,12 @@ public interface AgentProcess {
     String exitDescription();
 
     void stop();
+
+    /**
+     * SIGKILLs the agent, for an injected kill (--link-faults kill=N); returns false when this
+     * process cannot be killed from here (an agent on a board), so no kill is injected.
+     */
+    default boolean kill() {
+        return false;
+    }
 }

@@ -34,6 +34,14 @@ public final class AgentTarget implements Target {
     private AgentInfo info;
     private long restarts;
     private final Map<String, Long> retiredLinkStats = new LinkedHashMap<>();
+    /** Operations answered so far, and the count at which the next injected kill falls due. */
+    private long opsDone;
+    private long nextKill;
+    /** A kill was injected and the agent is not restarted yet: the next failure is ours, not the driver's. */
+    private boolean killPending;
+    private long kills;
+    private long recoveries;
+    private long replayedOps;
 
     public AgentTarget(String kind, AgentProcess process, long watchdogMillis) throws TargetSetupException {
         this(kind, process, watchdogMillis, LinkFaults.none());
@@ -45,6 +53,7 @@ public final class AgentTarget implements Target {
         this.process = process;
         this.watchdogMillis = watchdogMillis;
         this.faults = faults;
+        this.nextKill = faults.killEvery();
         connect();
     }
 
@@ -52,7 +61,7 @@ public final class AgentTarget implements Target {
         ByteLink link = process.start();
         if (faults.any()) {
             // Each restart continues with its own reproducible fault stream, not a repeat of the first.
-            link = new FaultyLink(link, faults.withSeed(faults.seed() + restarts));
+            link = new FaultyLink(link, faults.withSeed(faults.seed() + restarts + 1_000_003L * kills));
         }
         client = new ProtocolClient(link);
         try {
@@ -63,8 +72,12 @@ public final class AgentTarget implements Target {
             process.stop();
             throw new TargetSetupException(link.describe() + " does not answer the Lockstep handshake; is a Lockstep agent on it?");
         } catch (LinkException | WireFormatException e) {
+            // An agent that dies at once (a broken build, a missing library) says more by its exit than by the line.
+            boolean died = !process.alive();
+            String exit = process.exitDescription();
             process.stop();
-            throw new TargetSetupException(link.describe() + ": " + e.getMessage());
+            throw new TargetSetupException(died ? "the agent exited during the handshake (" + exit + ")"
+                    : link.describe() + ": " + e.getMessage());
         } catch (AgentCrashedException e) {
             process.stop();
             throw new TargetSetupException("the agent crashed during the handshake: " + e.getMessage());
@@ -88,6 +101,34 @@ public final class AgentTarget implements Target {
 
     @Override
     public BatchReply execute(List<Op> ops) throws TargetFailure {
+        if (nextKill > 0 && opsDone + ops.size() >= nextKill && client.link() instanceof FaultyLink f) {
+            // Due from the op count, not from time, so the same campaign is killed at the same batches.
+            // The retry of this batch cannot be killed again: the next kill is a full interval later.
+            nextKill = opsDone + ops.size() + faults.killEvery();
+            f.killAfterNextWrite(() -> {
+                killPending = process.kill();
+                kills += killPending ? 1 : 0;
+                return killPending;
+            });
+        }
+        BatchReply r = batch(ops);
+        opsDone += ops.size();
+        return r;
+    }
+
+    @Override
+    public BatchReply replay(List<Op> ops) throws TargetFailure {
+        BatchReply r = batch(ops);
+        replayedOps += ops.size();
+        return r;
+    }
+
+    @Override
+    public void recovered() {
+        recoveries++;
+    }
+
+    private BatchReply batch(List<Op> ops) throws TargetFailure {
         byte[] reply = call(Frame.BATCH, WireCodec.batch(ops), Frame.BATCH_REPLY);
         try {
             return WireCodec.batchReply(reply, ops.size());
@@ -127,19 +168,40 @@ public final class AgentTarget implements Target {
     private byte[] call(int type, byte[] payload, int replyType) throws TargetFailure {
         try {
             return client.request(type, payload, replyType, watchdogMillis).payload();
-        } catch (AgentCrashedException e) {
-            throw new TargetFailure(TargetFailure.Kind.CRASH, e.opIndex(), "agent crashed: " + e.getMessage());
-        } catch (ReplyTimeoutException e) {
-            if (process.alive()) {
-                throw new TargetFailure(TargetFailure.Kind.HANG, -1, "agent hung: " + e.getMessage());
+        } catch (AgentCrashedException | ReplyTimeoutException | LinkException e) {
+            if (killPending) {
+                throw injected();
             }
-            throw new TargetFailure(TargetFailure.Kind.CRASH, -1, "agent died: " + process.exitDescription());
-        } catch (LinkException e) {
-            if (!process.alive()) {
-                throw new TargetFailure(TargetFailure.Kind.CRASH, -1, "agent died: " + process.exitDescription());
-            }
-            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+            throw failure(e);
         }
+    }
+
+    /** Restarts the agent the bench killed itself, and says so: not a crash, not a finding. */
+    private TargetFailure injected() throws TargetFailure {
+        killPending = false;
+        retire();
+        process.stop();
+        try {
+            connect();
+        } catch (TargetSetupException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot restart the agent after an injected kill: " + e.getMessage());
+        }
+        return new TargetFailure(TargetFailure.Kind.INJECTED, -1, "the agent was killed on purpose (kill=" + faults.killEvery()
+                + ") and restarted; its driver state is gone");
+    }
+
+    /** A crash or a hang is the driver's (a finding); a broken line with a live agent is the link's. */
+    private TargetFailure failure(Exception ex) {
+        if (ex instanceof AgentCrashedException e) {
+            return new TargetFailure(TargetFailure.Kind.CRASH, e.opIndex(), "agent crashed: " + e.getMessage());
+        }
+        if (!process.alive()) {
+            return new TargetFailure(TargetFailure.Kind.CRASH, -1, "agent died: " + process.exitDescription());
+        }
+        if (ex instanceof ReplyTimeoutException) {
+            return new TargetFailure(TargetFailure.Kind.HANG, -1, "agent hung: " + ex.getMessage());
+        }
+        return new TargetFailure(TargetFailure.Kind.LINK, -1, ex.getMessage());
     }
 
     @Override
@@ -172,6 +234,11 @@ public final class AgentTarget implements Target {
         Map<String, Long> m = new LinkedHashMap<>(retiredLinkStats);
         linkHealth().forEach((k, v) -> m.merge(k, v, Long::sum));
         m.put("agent_restarts", restarts);
+        if (faults.killEvery() > 0) {
+            m.put("injected_kill", kills);
+            m.put("kill_recoveries", recoveries);
+            m.put("replayed_operations", replayedOps);
+        }
         return m;
     }
 

@@ -61,7 +61,12 @@ public final class HostAgentProcess implements AgentProcess {
             stop();
             throw new TargetSetupException("the agent did not announce its pseudo-terminal within 10 s; see " + log);
         }
-        if (line == null || !line.startsWith("LOCKSTEP-AGENT pty=")) {
+        if (line == null) {
+            stop();
+            throw new TargetSetupException("the agent " + binary + " exited (" + exitDescription()
+                    + ") before announcing its pseudo-terminal; see " + log);
+        }
+        if (!line.startsWith("LOCKSTEP-AGENT pty=")) {
             stop();
             throw new TargetSetupException("the agent printed '" + line + "' instead of its pseudo-terminal; see " + log);
         }
@@ -100,6 +105,21 @@ public final class HostAgentProcess implements AgentProcess {
         }
         int rc = process.exitValue();
         return rc > 128 ? "killed by signal " + (rc - 128) : "exit code " + rc;
+    }
+
+    /** SIGKILL (destroyForcibly on Unix), and wait for it: the agent gets no chance to say goodbye. */
+    @Override
+    public boolean kill() {
+        if (process == null) {
+            return false;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     @Override

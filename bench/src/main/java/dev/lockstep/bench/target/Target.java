@@ -25,6 +25,19 @@ public interface Target extends AutoCloseable {
     /** Starts the agent afresh after a crash or hang. */
     void restart() throws TargetFailure;
 
+    /**
+     * Runs operations already judged, to rebuild the driver's state in a restarted agent after an
+     * injected kill. Never injects a kill itself: a replay longer than the kill interval would
+     * otherwise never finish.
+     */
+    default BatchReply replay(List<Op> ops) throws TargetFailure {
+        return execute(ops);
+    }
+
+    /** Counts a case rebuilt after an injected kill, for health. */
+    default void recovered() {
+    }
+
     /** Link and process health counters for summary.json. */
     Map<String, Long> health();
 

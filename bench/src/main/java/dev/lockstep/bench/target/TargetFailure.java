@@ -2,10 +2,12 @@ package dev.lockstep.bench.target;
 
 /**
  * The target stopped answering normally: it crashed, it hung, or the link broke. A crash or a hang
- * during an operation is a finding; a link failure is not.
+ * during an operation is a finding; a link failure is not. INJECTED is a death the bench caused
+ * itself (--link-faults kill=N): the target has already restarted the agent, the driver's state is
+ * gone, and the caller rebuilds it and retries; it is never a finding.
  */
 public final class TargetFailure extends Exception {
-    public enum Kind { CRASH, HANG, LINK }
+    public enum Kind { CRASH, HANG, LINK, INJECTED }
 
     private final Kind kind;
     private final int opIndex;
