@@ -14,6 +14,9 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 command -v sha256sum >/dev/null 2>&1 || need+=(coreutils)
 [ -f /usr/src/linux-source-6.1.tar.xz ] || need+=(linux-source-6.1)
+# The QEMU oracle (docs/qemu-oracle.md): the bare-metal agent's cross compiler, and QEMU.
+command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need+=(gcc-aarch64-linux-gnu)
+command -v qemu-system-aarch64 >/dev/null 2>&1 || need+=(qemu-system-arm)
 
 if [ ${#need[@]} -eq 0 ]; then
     [ $quiet = 1 ] || echo "lockstep setup: everything is installed"
