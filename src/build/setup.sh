@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Lockstep needs on a Debian machine, and nothing when it is already there:
-# a JDK 17, Maven, gcc/make for the host agent, and linux-source-6.1 (the driver code under test,
-# extracted at build time, never committed). Safe to run any number of times.
+# a JDK 17, Maven, gcc/make for the host agent, linux-source-6.1 (the driver code under test,
+# extracted at build time, never committed), and the QEMU oracle's cross gcc and QEMU. Safe to run
+# any number of times.
 set -euo pipefail
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
