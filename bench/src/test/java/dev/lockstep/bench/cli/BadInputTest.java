@@ -82,6 +82,23 @@ class BadInputTest {
     }
 
     @Test
+    void aKernelTreeThatDoesNotBuild() throws Exception {
+        Path tree = dir.resolve("broken");
+        Files.createDirectories(tree.resolve("drivers/iommu"));
+        Files.createDirectories(tree.resolve("include/linux"));
+        Files.writeString(tree.resolve("drivers/iommu/io-pgtable-arm.c"), "this is not C\n");
+        Files.writeString(tree.resolve("include/linux/io-pgtable.h"), "");
+        Files.writeString(tree.resolve("Makefile"), "VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\nEXTRAVERSION =\n");
+        Run r = run("fuzz", "--kernel-src", tree.toString(), "--ops", "10", "--out", dir.resolve("a").toString());
+        assertEquals(2, r.code(), r.err());
+        // The campaign's banner may come first; the failure itself is one line that names the build log.
+        String[] lines = r.err().strip().split("\n");
+        String last = lines[lines.length - 1];
+        assertTrue(last.startsWith("lockstep: ") && last.contains("does not build") && last.contains("build.log"), r.err());
+        assertEquals(1, java.util.Arrays.stream(lines).filter(l -> l.contains("does not build")).count(), r.err());
+    }
+
+    @Test
     void aPortThatIsNotThere() {
         assertOneLine(run("fuzz", "--port", "/dev/ttyLOCKSTEP-NOPE", "--ops", "10", "--out", dir.resolve("a").toString()),
                 "/dev/ttyLOCKSTEP-NOPE does not exist");
