@@ -36,6 +36,19 @@ public final class SequenceDiagram {
         public Arrow(String from, String to, String label) {
             this(from, to, label, false);
         }
+
+        /**
+         * Not a message but a rule across every lifeline with {@code label} above it (drawn in red),
+         * e.g. "diverges here": its {@code from} and {@code to} are both "".
+         */
+        public static Arrow rule(String label) {
+            return new Arrow("", "", label, true);
+        }
+
+        /** Whether this is a {@link #rule}. */
+        public boolean isRule() {
+            return from.isEmpty() && to.isEmpty();
+        }
     }
 
     private static final double MIN_LANE = 220;
@@ -53,6 +66,9 @@ public final class SequenceDiagram {
     public static List<String> participants(List<Arrow> arrows) {
         Set<String> p = new LinkedHashSet<>();
         for (Arrow a : arrows) {
+            if (a.isRule()) {
+                continue;
+            }
             p.add(a.from());
             p.add(a.to());
         }
@@ -77,7 +93,11 @@ public final class SequenceDiagram {
         }
         // Lanes wide enough for the longest label between neighbours (longer ones are cut with "…").
         int longest = arrows.stream().filter(a -> !a.from().equals(a.to())).mapToInt(a -> a.label().length()).max().orElse(0);
-        double lane = Math.max(MIN_LANE, Math.min(600, longest * Svg.MONO_CHAR + 40));
+        // A note on a lifeline that is not the last one runs into the next lane: make room for it too.
+        String lastCol = cols.isEmpty() ? "" : cols.get(cols.size() - 1);
+        int longestSelf = arrows.stream().filter(a -> !a.isRule() && a.from().equals(a.to()) && !a.from().equals(lastCol))
+                .mapToInt(a -> a.label().length()).max().orElse(0);
+        double lane = Math.max(MIN_LANE, Math.min(600, Math.max(longest * Svg.MONO_CHAR + 40, longestSelf * Svg.MONO_CHAR + 60)));
         Svg s = new Svg(idPrefix).arrowMarker("arrow", INK).arrowMarker("arrow-red", RED);
         double top = MARGIN;
         double lifeTop = top + HEAD_H;
@@ -90,16 +110,26 @@ public final class SequenceDiagram {
         }
         for (int k = 0; k < arrows.size(); k++) {
             Arrow a = arrows.get(k);
+            double y = lifeTop + ROW * (k + 1);
+            if (a.isRule()) {
+                double x1 = MARGIN;
+                double x2 = center(Math.max(cols.size() - 1, 0), lane) + HEAD_W / 2;
+                s.line(x1, y, x2, y, RED, 1.6, "6 4", null);
+                s.text(x1 + 4, y - 6, Svg.abbreviate(a.label(), Math.max(12, (int) ((x2 - x1) / Svg.MONO_CHAR) - 2)), 12, "start",
+                        false, "bold", RED, "message-rule");
+                continue;
+            }
             int f = cols.indexOf(a.from());
             int t = cols.indexOf(a.to());
-            double y = lifeTop + ROW * (k + 1);
             String color = a.highlight() ? RED : INK;
             String marker = s.markerRef(a.highlight() ? "arrow-red" : "arrow");
             String cls = a.highlight() ? "message message-highlight" : "message";
             if (f == t) {
                 double x = center(f, lane);
                 s.path("M " + Svg.n(x) + " " + Svg.n(y - 10) + " h 36 v 16 h -34", color, 1.4, marker);
-                s.text(x + 42, y, a.label(), 12, "start", true, a.highlight() ? "bold" : null, color, cls);
+                String label = f == cols.size() - 1 ? a.label()
+                        : Svg.abbreviate(a.label(), Math.max(12, (int) ((lane - 60) / Svg.MONO_CHAR)));
+                s.text(x + 42, y, label, 12, "start", true, a.highlight() ? "bold" : null, color, cls);
             } else {
                 double x1 = center(f, lane);
                 double x2 = center(t, lane);
@@ -110,7 +140,7 @@ public final class SequenceDiagram {
                         a.highlight() ? "bold" : null, color, cls);
             }
         }
-        int selfLabel = arrows.stream().filter(a -> a.from().equals(a.to())).mapToInt(a -> a.label().length()).max().orElse(0);
+        int selfLabel = arrows.stream().filter(a -> !a.isRule() && a.from().equals(a.to()) && a.from().equals(lastCol)).mapToInt(a -> a.label().length()).max().orElse(0);
         double width = MARGIN * 2 + lane * Math.max(cols.size() - 1, 0) + HEAD_W / 2 + Math.max(HEAD_W / 2, 50 + selfLabel * Svg.MONO_CHAR);
         return s.toSvg(width, bottom + MARGIN, "sequence-diagram", title);
     }

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * Renders the summary page: an overview of the campaigns, the trend across runs of each campaign,
  * and per campaign its numbers, the statistics that answer "should I run longer?", plots of
  * throughput, findings and coverage over time, coverage heat maps, the findings table and a drawn
- * page-table walk for each semantic finding.
+ * page-table walk for each semantic finding and a sequence diagram of the message transcript for each RTKit
+ * finding.
  *
  * <p>Self-contained: inline CSS, plots and pictures as inline SVG, no script, no external
  * resource; the page opens from a file, a CI artifact or a mail attachment. A plot that cannot be
@@ -355,6 +356,7 @@ public final class SummaryPage {
             return;
         }
         List<Runnable> walks = new ArrayList<>();
+        List<Runnable> transcripts = new ArrayList<>();
         h.append("<table class=\"findings\"><thead><tr><th>title</th><th>depth</th><th>first seen</th><th>count</th>")
                 .append("<th>replay</th><th>reproducer</th><th>detail</th></tr></thead><tbody>\n");
         for (Finding f : s.findings()) {
@@ -370,6 +372,18 @@ public final class SummaryPage {
                     }
                 } catch (RuntimeException e) {
                     walkNote = "the walk in the detail could not be read (" + e.getMessage() + "); no walk picture";
+                }
+            }
+            Optional<Transcript> transcript = Optional.empty();
+            String transcriptNote = null;
+            if (detail.contains(Transcript.BEGIN)) {
+                try {
+                    transcript = Transcript.parse(detail);
+                    if (transcript.isEmpty()) {
+                        transcriptNote = "the detail has a transcript block, but no line of it could be read; no sequence diagram";
+                    }
+                } catch (RuntimeException e) {
+                    transcriptNote = "the transcript in the detail could not be read (" + e.getMessage() + "); no sequence diagram";
                 }
             }
             h.append("<tr class=\"finding ").append(f.isNew() ? "new" : "known").append("\" id=\"").append(fid).append("\">")
@@ -398,8 +412,10 @@ public final class SummaryPage {
             Optional<String> repro = d.reproducerText(f);
             if (repro.isPresent()) {
                 long ops = repro.get().lines().filter(l -> l.startsWith("op ")).count();
+                long steps = repro.get().lines().filter(l -> l.startsWith("iop ") || l.startsWith("call ")
+                        || l.startsWith("advance ")).count();
                 h.append("<details class=\"reproducer\"><summary>").append(ops > 0 ? ops + (ops == 1 ? " operation" : " operations")
-                        : "reproducer").append("</summary><pre>").append(esc(repro.get())).append("</pre></details>");
+                        : steps > 0 ? steps + (steps == 1 ? " step" : " steps") : "reproducer").append("</summary><pre>").append(esc(repro.get())).append("</pre></details>");
             } else {
                 h.append(f.reproducer().isBlank() ? "–" : "<span class=\"note\">" + esc(f.reproducer()) + " not found</span>");
             }
@@ -423,6 +439,22 @@ public final class SummaryPage {
             } else if (walkNote != null) {
                 h.append("<span class=\"note\">").append(esc(walkNote)).append("</span>");
             }
+            if (transcript.isPresent()) {
+                h.append(" <a href=\"#transcript-").append(fid).append("\">transcript ↓</a>");
+                Transcript t = transcript.get();
+                transcripts.add(() -> {
+                    h.append("<figure class=\"transcript\" id=\"transcript-").append(fid).append("\"><figcaption><a href=\"#").append(fid)
+                            .append("\">").append(esc(f.title())).append("</a></figcaption>\n");
+                    try {
+                        h.append(t.svg("message transcript: " + f.title(), "t" + (++svgIds)));
+                    } catch (RuntimeException e) {
+                        note("the transcript could not be drawn (" + e + ")");
+                    }
+                    h.append("</figure>\n");
+                });
+            } else if (transcriptNote != null) {
+                h.append("<span class=\"note\">").append(esc(transcriptNote)).append("</span>");
+            }
             h.append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
@@ -431,6 +463,15 @@ public final class SummaryPage {
                     .append("run through the tables the driver built: one box per level (table address, index, descriptor). ")
                     .append("The box in red is where the walk and the contract part ways.</p>\n<div class=\"walks\">\n");
             walks.forEach(Runnable::run);
+            h.append("</div>\n");
+        }
+        if (!transcripts.isEmpty()) {
+            h.append("<h3>Message transcripts</h3>\n<p class=\"explain\">For each RTKit finding, the messages of the minimised ")
+                    .append("case between the firmware (IOP) and the AP driver, top to bottom, with the client's calls, the callbacks ")
+                    .append("and the calls' returns as notes on the lifeline. Above the red rule the driver and the model agree ")
+                    .append("(drawn once, on the driver's lifeline); below it, in red, what each of them did instead.</p>\n")
+                    .append("<div class=\"transcripts\">\n");
+            transcripts.forEach(Runnable::run);
             h.append("</div>\n");
         }
     }
@@ -504,6 +545,8 @@ public final class SummaryPage {
             figure figcaption { font-size:12px; color:var(--muted); padding:2px 6px; }
             figure.walk { border:1px solid var(--line); border-radius:6px; padding:6px; margin:10px 0; overflow-x:auto; }
             figure.walk figcaption { font-weight:600; color:var(--ink); font-size:13px; }
+            figure.transcript { border:1px solid var(--line); border-radius:6px; padding:6px; margin:10px 0; overflow-x:auto; }
+            figure.transcript figcaption { font-weight:600; color:var(--ink); font-size:13px; }
             .verdict { border-radius:8px; padding:2px 14px; margin:10px 0; }
             .verdict.more { background:#fff7e6; border:1px solid #f3d18a; } .verdict.enough { background:#eef6ee; border:1px solid #b9dcb9; }
             .explain { color:var(--muted); font-size:13px; } table.stats th { width:160px; } table.stats td.explain { width:55%; }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -140,6 +141,68 @@ class SummaryPageTest {
         assertEquals(0, count(html, "<figure class=\"walk\""));
         // The heat maps are still there.
         assertEquals(1, count(html, "data-plot=\"heatmap-map\"><svg"));
+    }
+
+    @Test
+    void anRtkitFindingGetsASequenceDiagramAndOneWithoutATranscriptNone() throws Exception {
+        String drawn = "rtkit: after crashlog crash (EPMAP_COMPLETE) the driver sends crashlog buffer, the model does not";
+        String fromFile = "rtkit: after oslog Init (RUNNING) the model sends oslog Ack, the driver does not";
+        String plain = "rtkit: FREE leaks arena blocks";
+        String broken = "rtkit: after HELLO (AWAIT_HELLO) the driver sends HELLO_REPLY, the model does not";
+        String detail = TranscriptTest.DETAIL.substring(TranscriptTest.DETAIL.indexOf("\n\n") + 2);
+        List<Finding> f = List.of(
+                new Finding(null, drawn, 6, "rtkit transcript", Category.DRIVER_BUG, false, "", "", 12, MONDAY, 1, "", "", detail),
+                // summary.json without the detail: the page reads findings/ID/detail.txt (written below).
+                new Finding(null, fromFile, 6, "rtkit transcript", Category.DRIVER_BUG, false, "", "", 14, MONDAY, 1, "", "", ""),
+                new Finding(null, plain, 5, "health", Category.HEALTH, false, "", "", 20, MONDAY, 1, "", "",
+                        "0 objects, 1 arena blocks (FREE in AWAIT_HELLO)\n"),
+                new Finding(null, broken, 6, "rtkit transcript", Category.DRIVER_BUG, false, "", "", 20, MONDAY, 1, "", "",
+                        "rtkit transcript:\n  ::: nothing readable\nend of transcript\n"));
+        CampaignSummary s = new CampaignSummary(CampaignSummary.SCHEMA, "0.1.0", "fuzz --format rtkit --seed 1",
+                new TargetInfo("host", "linux 6.1", "agent-1", "/dev/pts/3"), "rtkit", "-", 1, 3000, 2.0, 1500.0, MONDAY,
+                MONDAY.plusSeconds(2), true, f, Map.of("bins_hit", 3L, "bins_total", 9L), Map.of());
+        Path run = RunDirs.write(dir.resolve("rtk"), s, RunDirs.timeline(5));
+        Files.writeString(run.resolve("findings").resolve(Finding.idOf(fromFile)).resolve("detail.txt"), fromFile + """
+
+
+                model sent [ep 0x08 msg0 0x0300000000000000]
+                driver sent []
+
+                rtkit transcript:
+                  IOP -> AP: oslog Init (ep 0x08, 0x010ec310ef162d6b)
+                  diverges: after oslog Init (RUNNING) the model sends oslog Ack, the driver does not
+                  model: AP -> IOP: oslog Ack (ep 0x08, 0x0300000000000000)
+                  driver: (nothing)
+                end of transcript
+                replays identically twice
+                """);
+        String html = SummaryPage.render(List.of(RunDirectory.open(run)), new RunHistory(List.of(), List.of()),
+                new SummaryPage.Links(null), MONDAY);
+        assertTrue(html.contains("<h3>Message transcripts</h3>"), "section");
+        assertEquals(2, count(html, "<figure class=\"transcript\""));
+        assertEquals(2, count(html, "class=\"sequence-diagram\""));
+        // One per finding with a transcript, linked from its row; none for the leak, a note for the unreadable one.
+        for (String t : List.of(drawn, fromFile)) {
+            assertEquals(1, count(html, "id=\"transcript-[^\"]*" + Finding.idOf(t) + "\""), t);
+            assertEquals(1, count(html, "href=\"#transcript-[^\"]*" + Finding.idOf(t) + "\""), t);
+        }
+        assertEquals(0, count(html, "transcript-[^\"]*" + Finding.idOf(plain)));
+        assertEquals(0, count(html, "id=\"transcript-[^\"]*" + Finding.idOf(broken) + "\""));
+        assertTrue(html.contains("the detail has a transcript block, but no line of it could be read"), "note");
+        // The divergence is drawn in red: the rule and the sides' arrows.
+        assertEquals(2, count(html, "class=\"message-rule\""));
+        assertTrue(count(html, "message message-highlight") >= 6, "highlighted arrows");
+        assertTrue(html.contains(">firmware (IOP)<") && html.contains(">AP driver<") && html.contains(">model<"));
+    }
+
+    @Test
+    void aPageWithoutRtkitFindingsHasNoTranscripts() throws Exception {
+        Path run = RunDirs.standard(dir.resolve("pt"), "4k", 1, MONDAY);
+        String html = SummaryPage.render(List.of(RunDirectory.open(run)), new RunHistory(List.of(), List.of()),
+                new SummaryPage.Links(null), MONDAY);
+        assertFalse(html.contains("Message transcripts"));
+        assertEquals(0, count(html, "<figure class=\"transcript\""));
+        assertEquals(1, count(html, "<figure class=\"walk\""));
     }
 
     @Test

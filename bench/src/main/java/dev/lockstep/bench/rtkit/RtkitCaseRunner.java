@@ -31,6 +31,7 @@ final class RtkitCaseRunner {
     Result run(List<RtkitStep> steps) throws TargetFailure {
         RtkitSession session = new RtkitSession(target);
         RtkitScoreboard board = new RtkitScoreboard(model);
+        RtkitTranscript transcript = new RtkitTranscript(board);
         int i = 0;
         long messages = 0;
         try {
@@ -39,7 +40,8 @@ final class RtkitCaseRunner {
             for (; i < steps.size(); i++) {
                 RtkitStep s = steps.get(i);
                 String label = RtkitScoreboard.inputLabel(s, board.state());
-                var phase = board.state().phase();
+                var before = board.state();
+                var phase = before.phase();
                 RtkitSession.Outcome o = session.apply(s);
                 List<Divergence> d = board.judge(i, s, o);
                 messages += o.sent().size() + (s instanceof RtkitStep.Fw ? 1 : 0);
@@ -48,10 +50,19 @@ final class RtkitCaseRunner {
                 }
                 if (!d.isEmpty()) {
                     session.free();
-                    return new Result(d, i + 1, messages);
+                    List<Divergence> withTranscript = new ArrayList<>();
+                    for (Divergence x : d) {
+                        withTranscript.add(transcript.diverged(x, s, before, board.lastStep(), o));
+                    }
+                    return new Result(withTranscript, i + 1, messages);
                 }
+                transcript.agreed(s, before, o);
             }
-            List<Divergence> d = board.release(steps.size(), session.free());
+            RtkitSession.Release release = session.free();
+            List<Divergence> d = new ArrayList<>();
+            for (Divergence x : board.release(steps.size(), release)) {
+                d.add(transcript.atFree(x, release));
+            }
             return new Result(d, steps.size(), messages);
         } catch (TargetFailure f) {
             if (f.kind() == TargetFailure.Kind.LINK) {
@@ -61,6 +72,8 @@ final class RtkitCaseRunner {
             Category c = f.kind() == TargetFailure.Kind.CRASH ? Category.CRASH : Category.HANG;
             Divergence d = new Divergence("rtkit: the agent " + (c == Category.CRASH ? "crashes" : "hangs") + " on " + label
                     + " (" + board.state().phase() + ")", 5, c, i, f.getMessage());
+            d = transcript.agentFailed(d, i < steps.size() ? steps.get(i) : null, board.state(),
+                    (c == Category.CRASH ? "crashes: " : "hangs: ") + String.valueOf(f.getMessage()).lines().findFirst().orElse(""));
             target.restart();
             return new Result(List.of(d), i + 1, messages);
         } finally {

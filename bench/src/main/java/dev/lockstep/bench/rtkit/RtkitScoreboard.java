@@ -165,7 +165,7 @@ public final class RtkitScoreboard {
      * driver's is one its dma_alloc_coherent returned in this step: AP-chosen addresses are the
      * harness's, not protocol (ClientOps: bind the IOVA from the allocation).
      */
-    private boolean same(Message want, Message got, List<Long> dma) {
+    boolean same(Message want, Message got, List<Long> dma) {
         if (want.equals(got)) {
             return true;
         }
@@ -187,28 +187,8 @@ public final class RtkitScoreboard {
     }
 
     private static void callbacks(int index, String where, List<Callback> want, List<RtkitReply.Record> got, List<Divergence> out) {
-        List<String> w = new ArrayList<>();
-        for (Callback c : want) {
-            if (c instanceof Callback.Crashed) {
-                w.add("crashed");
-            } else if (c instanceof Callback.RecvMessage r) {
-                w.add("recv_message " + r.endpoint() + " " + Long.toHexString(r.msg0()));
-            } else if (c instanceof Callback.ShmemSetup s) {
-                w.add("shmem_setup " + s.size());
-            } else {
-                w.add("shmem_destroy " + ((Callback.ShmemDestroy) c).buffer().size());
-            }
-        }
-        List<String> g = new ArrayList<>();
-        for (RtkitReply.Record r : got) {
-            switch (r.kind()) {
-                case CRASHED -> g.add("crashed");
-                case RECV_MESSAGE -> g.add("recv_message " + r.ep() + " " + Long.toHexString(r.a()));
-                case SHMEM_SETUP -> g.add("shmem_setup " + r.a());
-                case SHMEM_DESTROY -> g.add("shmem_destroy " + r.a());
-                default -> g.add(r.kind().name().toLowerCase());
-            }
-        }
+        List<String> w = modelCallbacks(want);
+        List<String> g = driverCallbacks(got);
         if (w.equals(g)) {
             return;
         }
@@ -225,6 +205,38 @@ public final class RtkitScoreboard {
             title = where + " the callbacks come in another order";
         }
         out.add(div(index, "rtkit: " + title, "model callbacks " + w + "\ndriver callbacks " + g));
+    }
+
+    /** The model's callbacks as text, as titles and the transcript name them ("recv_message EP MSG0", ...). */
+    static List<String> modelCallbacks(List<Callback> want) {
+        List<String> w = new ArrayList<>();
+        for (Callback c : want) {
+            if (c instanceof Callback.Crashed) {
+                w.add("crashed");
+            } else if (c instanceof Callback.RecvMessage r) {
+                w.add("recv_message " + r.endpoint() + " " + Long.toHexString(r.msg0()));
+            } else if (c instanceof Callback.ShmemSetup s) {
+                w.add("shmem_setup " + s.size());
+            } else {
+                w.add("shmem_destroy " + ((Callback.ShmemDestroy) c).buffer().size());
+            }
+        }
+        return w;
+    }
+
+    /** The driver's callbacks (the agent's records) as text, in the same words as {@link #modelCallbacks}. */
+    static List<String> driverCallbacks(List<RtkitReply.Record> got) {
+        List<String> g = new ArrayList<>();
+        for (RtkitReply.Record r : got) {
+            switch (r.kind()) {
+                case CRASHED -> g.add("crashed");
+                case RECV_MESSAGE -> g.add("recv_message " + r.ep() + " " + Long.toHexString(r.a()));
+                case SHMEM_SETUP -> g.add("shmem_setup " + r.a());
+                case SHMEM_DESTROY -> g.add("shmem_destroy " + r.a());
+                default -> g.add(r.kind().name().toLowerCase());
+            }
+        }
+        return g;
     }
 
     private static void calls(int index, RtkitStep step, ApState before, ApStep m, RtkitSession.Outcome drv, List<Divergence> out) {
