@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "coverage.h"
 #include "crash.h"
 #include "events.h"
 #include "pgtable_ops.h"
@@ -45,6 +46,7 @@
 #define PROTOCOL_VERSION	1
 #define CAP_IO_PGTABLE		(1u << 0)
 #define CAP_RTKIT		(1u << 1)
+#define CAP_COVERAGE		(1u << 2)
 #define CAP_SANITIZER		(1u << 3)
 
 /* A frame that stops arriving for this long is taken for a lying header. */
@@ -150,6 +152,8 @@ static int do_hello(const struct wire_frame_in *f)
 #ifdef LOCKSTEP_RTKIT
 	caps |= CAP_RTKIT;
 #endif
+	if (cov_total())
+		caps |= CAP_COVERAGE;
 
 	wb_reset(&payload);
 	wb_u32(&payload, PROTOCOL_VERSION);
@@ -325,6 +329,16 @@ static int do_reset(const struct wire_frame_in *f)
 	return send_frame(WIRE_RESET_REPLY, f->seq, &payload);
 }
 
+/* COVERAGE: the driver sites first reached since the last request. */
+static int do_coverage(const struct wire_frame_in *f)
+{
+	if (f->len)
+		return send_nak(f->seq, NAK_MALFORMED, "COVERAGE: payload is not empty");
+	wb_reset(&payload);
+	cov_reply(&payload);
+	return send_frame(WIRE_COVERAGE_REPLY, f->seq, &payload);
+}
+
 static int handle_frame(const struct wire_frame_in *f)
 {
 	int ret;
@@ -351,6 +365,9 @@ static int handle_frame(const struct wire_frame_in *f)
 		break;
 	case WIRE_RESET:
 		ret = do_reset(f);
+		break;
+	case WIRE_COVERAGE:
+		ret = do_coverage(f);
 		break;
 #ifdef LOCKSTEP_RTKIT
 	case WIRE_RTKIT:

@@ -212,6 +212,9 @@ if [ ! -x "$BIN" ]; then
 	if grep -q 'warning:' "$LOG"; then
 		say "the build had warnings: see $LOG"
 	fi
+	if [ -f "$OUT/obj/$PROGRAM.cov-sites" ]; then
+		mv "$OUT/obj/$PROGRAM.cov-sites" "$BIN.cov-sites"
+	fi
 	mv "$OUT/obj/$PROGRAM" "$BIN"
 fi
 exec 9>&-

@@ -97,6 +97,11 @@ final class FuzzCommand implements Callable<Integer> {
                     + "findings kept, none found twice. Other campaign options are ignored.")
     Path resume;
 
+    @Option(names = "--coverage-guided",
+            description = "Start about half of the cases from a mutant of a corpus case (OUT/corpus: cases that reached new driver edges); "
+                    + "needs an agent that reports coverage. --resume keeps the mode and the corpus.")
+    boolean coverageGuided;
+
     @Option(names = "--fail-on-findings", description = "Exit 1 when the campaign found anything not in the known-divergences file.")
     boolean failOnFindings;
 
@@ -211,7 +216,7 @@ final class FuzzCommand implements Callable<Integer> {
         try (Target target = targetOptions.open(dir)) {
             System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
                     + ": " + target.info().driverVersion());
-            Campaign campaign = new Campaign(target, settings, known, System.err);
+            Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided);
             if (earlier != null) {
                 campaign.resumeFrom(earlier);
             }

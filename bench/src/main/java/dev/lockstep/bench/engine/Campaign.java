@@ -1,5 +1,8 @@
 package dev.lockstep.bench.engine;
 
+import dev.lockstep.bench.coverage.Corpus;
+import dev.lockstep.bench.coverage.CoverageHtml;
+import dev.lockstep.bench.coverage.DriverCoverage;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.wire.Op;
@@ -45,6 +48,12 @@ public final class Campaign {
     private long runStart;
     private final Map<String, String> aliases = new java.util.HashMap<>();
     private final Timing timing = new Timing();
+    /** Driver edge coverage from the agent (null when it reports none), the corpus, and whether cases start from it. */
+    private DriverCoverage driverCoverage;
+    private Corpus corpus;
+    private boolean guided;
+    private SplittableRandom guidance;
+    private CoverageHtml.Lines driverLines;
 
     public Campaign(Target target, CampaignSettings settings, KnownDivergences known, PrintStream console) {
         this.target = target;
@@ -75,6 +84,15 @@ public final class Campaign {
         return this;
     }
 
+    /**
+     * Coverage-guided: about half of the cases start from a mutant of a corpus case (a case that
+     * reached new driver sites) instead of from scratch. Kept for --resume by a marker in OUT/corpus.
+     */
+    public Campaign coverageGuided(boolean on) {
+        guided = on;
+        return this;
+    }
+
     /** Runs until the budget is spent; returns the final summary (also on disk). */
     public CampaignSummary run() throws TargetFailure, IOException {
         Files.createDirectories(s.out());
@@ -83,11 +101,25 @@ public final class Campaign {
         SplittableRandom random = new SplittableRandom(ops == 0 ? s.seed() : s.seed() ^ (ops * 0x9E3779B97F4A7C15L));
         Generator gen = new Generator(s.config(), random, s.misuseRate());
         Session session = new Session(target, s.config(), s.options(), coverage, timing);
+        driverCoverage = DriverCoverage.of(target);
+        if (driverCoverage != null) {
+            driverCoverage.restore(s.out().resolve("driver-edges.txt"));
+            corpus = new Corpus(s.out().resolve("corpus"));
+            Path marker = s.out().resolve("corpus").resolve(".guided");
+            if (guided) {
+                Files.writeString(marker, "coverage-guided\n");
+            }
+            guided = Files.exists(marker);
+            guidance = new SplittableRandom(s.seed() ^ 0xC0BE7A6EL ^ ops);
+        }
         writeSummary(false);
         try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"))) {
             loop(start, gen, session, timeline);
             timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
-                    coverage.binsHit(), coverage.binsTotal(), 0, true);
+                    coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
+        }
+        if (driverCoverage != null) {
+            driverLines = CoverageHtml.write(s.out().resolve("driver-coverage.html"), driverCoverage.image(), driverCoverage.sites());
         }
         status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), true);
         CampaignSummary summary = writeSummary(true);
@@ -105,14 +137,19 @@ public final class Campaign {
             ops++;
             int length = gen.caseLength();
             int done = 0;
+            List<Op> mutant = guided && corpus.size() > 0 && guidance.nextBoolean() ? corpus.mutant(guidance, s.config()) : List.of();
+            int fromCorpus = Math.max(0, mutant.size() - 1);
+            length = Math.max(length, fromCorpus);
             while (!over && done < length && !budgetSpent(start)) {
-                List<Op> batch = gen.batch(session.model(), Math.min(s.batch(), length - done), coverage.empty());
+                List<Op> batch = done < fromCorpus
+                        ? List.copyOf(mutant.subList(1 + done, 1 + Math.min(fromCorpus, done + s.batch())))
+                        : gen.batch(session.model(), Math.min(s.batch(), length - done), coverage.empty());
                 over = collect(pending, session.step(batch));
                 ops += batch.size();
                 done += batch.size();
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
                 timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
-                        coverage.binsHit(), coverage.binsTotal(), 0, false);
+                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
                 maybeWriteSummary();
             }
             if (!over) {
@@ -121,10 +158,37 @@ public final class Campaign {
             }
             // Shrinking resets the target, so findings are worked on once the case is over.
             List<Op> history = List.copyOf(session.history());
+            int newSites = pollDriverCoverage();
+            if (newSites > 0) {
+                corpus.add(history, newSites, s.config(), s.options(), s.seed(), s.batch());
+            }
             for (Divergence d : pending) {
                 record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)));
             }
+            if (!pending.isEmpty()) {
+                pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
+            }
         }
+    }
+
+    /** Driver sites new to the campaign since the last poll (0 without coverage). */
+    private int pollDriverCoverage() throws TargetFailure {
+        if (driverCoverage == null) {
+            return 0;
+        }
+        try {
+            return driverCoverage.poll();
+        } catch (TargetFailure f) {
+            if (f.kind() == TargetFailure.Kind.LINK) {
+                throw f;
+            }
+            target.restart();   // the sites of a dead agent are lost; the campaign's set is not
+            return 0;
+        }
+    }
+
+    private long edgesHit() {
+        return driverCoverage == null ? 0 : driverCoverage.hitCount();
     }
 
     /** Keeps the first divergence of each title in a case; returns whether the case must end. */
@@ -229,6 +293,9 @@ public final class Campaign {
 
     private CampaignSummary writeSummary(boolean complete) throws IOException {
         lastSummary = System.nanoTime();
+        if (driverCoverage != null) {
+            driverCoverage.save(s.out().resolve("driver-edges.txt"));
+        }
         CampaignSummary summary = summary(lastSummary, complete);
         // Statistics only at the end: they read the whole timeline, and a running summary is rewritten often.
         SummaryJson.write(s.out().resolve("summary.json"), summary, complete
@@ -242,6 +309,14 @@ public final class Campaign {
         Map<String, Long> cov = new LinkedHashMap<>();
         cov.put("bins_hit", coverage.binsHit());
         cov.put("bins_total", coverage.binsTotal());
+        if (driverCoverage != null) {
+            cov.put("driver_edges_hit", driverCoverage.hitCount());
+            cov.put("driver_edges_total", driverCoverage.total());
+            if (driverLines != null) {
+                cov.put("driver_lines_hit", driverLines.hit());
+                cov.put("driver_lines_total", driverLines.total());
+            }
+        }
         coverage.counts().forEach((k, v) -> cov.put("bin:" + k, v));
         Map<String, Long> health = new LinkedHashMap<>(target.health());
         health.put("cases", cases);

@@ -10,6 +10,8 @@ public record Frame(int type, int seq, byte[] payload) {
     public static final int MEM_SYNC_REPLY = 0x83;
     public static final int RESET = 0x04;
     public static final int RESET_REPLY = 0x84;
+    public static final int COVERAGE = 0x06;
+    public static final int COVERAGE_REPLY = 0x86;
     public static final int CRASH = 0x7e;
     public static final int NAK = 0x7f;
 
@@ -23,6 +25,8 @@ public record Frame(int type, int seq, byte[] payload) {
             case MEM_SYNC_REPLY -> "MEM_SYNC_REPLY";
             case RESET -> "RESET";
             case RESET_REPLY -> "RESET_REPLY";
+            case COVERAGE -> "COVERAGE";
+            case COVERAGE_REPLY -> "COVERAGE_REPLY";
             case CRASH -> "CRASH";
             case NAK -> "NAK";
             default -> String.format("type 0x%02x", type);

@@ -11,6 +11,7 @@ import dev.lockstep.bench.link.ProtocolClient;
 import dev.lockstep.bench.link.ReplyTimeoutException;
 import dev.lockstep.bench.wire.AgentInfo;
 import dev.lockstep.bench.wire.BatchReply;
+import dev.lockstep.bench.wire.CoverageReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.WireCodec;
@@ -240,6 +241,21 @@ public final class AgentTarget implements Target {
             m.put("replayed_operations", replayedOps);
         }
         return m;
+    }
+
+    /** Whether the agent reports driver edge coverage (capability bit 2). */
+    public boolean hasCoverage() {
+        return (info.capabilities() & (1 << 2)) != 0;
+    }
+
+    /** COVERAGE: the driver sites first reached since the last request (docs/protocol.md, "Coverage"). */
+    public CoverageReply coverage() throws TargetFailure {
+        byte[] reply = call(Frame.COVERAGE, new byte[0], Frame.COVERAGE_REPLY);
+        try {
+            return WireCodec.coverageReply(reply);
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
     }
 
     /** Bytes seen on the line outside frames (a board's console), for the run's log. */

@@ -146,6 +146,38 @@ public final class WireCodec {
         return wrap(p).getInt() & 0xffffffffL;
     }
 
+    /** COVERAGE_REPLY (docs/protocol.md, "Coverage"): totals, the agent's image, the sites new since the last request. */
+    public static CoverageReply coverageReply(byte[] p) throws WireFormatException {
+        try {
+            ByteBuffer b = wrap(p);
+            long total = b.getInt() & 0xffffffffL;
+            long hit = b.getInt() & 0xffffffffL;
+            String image = string(b);
+            int n = b.getInt();
+            if (n < 0 || (long) n * 8 != b.remaining()) {
+                throw new WireFormatException("COVERAGE_REPLY announces " + (n & 0xffffffffL) + " sites in " + b.remaining() + " bytes");
+            }
+            long[] fresh = new long[n];
+            for (int i = 0; i < n; i++) {
+                fresh[i] = b.getLong();
+            }
+            return new CoverageReply(total, hit, image, fresh);
+        } catch (BufferUnderflowException e) {
+            throw new WireFormatException("COVERAGE_REPLY is too short (" + p.length + " bytes)");
+        }
+    }
+
+    /** The payload an agent sends as COVERAGE_REPLY (for tests and fake targets). */
+    public static byte[] coverageReplyPayload(CoverageReply r) {
+        byte[] img = r.image().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = le(4 + 4 + 2 + img.length + 4 + 8 * r.fresh().length);
+        b.putInt((int) r.total()).putInt((int) r.hit()).putShort((short) img.length).put(img).putInt(r.fresh().length);
+        for (long a : r.fresh()) {
+            b.putLong(a);
+        }
+        return b.array();
+    }
+
     private static ByteBuffer le(int n) {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
