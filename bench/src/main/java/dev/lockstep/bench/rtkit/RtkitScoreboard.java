@@ -290,10 +290,10 @@ public final class RtkitScoreboard {
             return "HELLO";
         }
         if (r instanceof ManagementMessage.IopPowerAck a) {
-            return "IOP_PWR_ACK " + PowerState.name(a.state() & 0xffff);
+            return "IOP_PWR_ACK " + stateName(a.state() & 0xffff);
         }
         if (r instanceof ManagementMessage.ApPowerAck a) {
-            return "AP_PWR_ACK " + PowerState.name(a.state() & 0xffff);
+            return "AP_PWR_ACK " + stateName(a.state() & 0xffff);
         }
         if (r instanceof BufferMessage && m.endpoint() == Endpoints.CRASHLOG) {
             return before.crashlogRequested() ? "crashlog crash" : "crashlog buffer request";
@@ -321,10 +321,10 @@ public final class RtkitScoreboard {
             return "STARTEP for " + (Endpoints.isApplication(s.endpoint()) ? "an app ep" : "ep " + s.endpoint());
         }
         if (r instanceof ManagementMessage.ApPowerRequest p) {
-            return "AP_PWR " + PowerState.name(p.state() & 0xffff);
+            return "AP_PWR " + stateName(p.state() & 0xffff);
         }
         if (r instanceof ManagementMessage.IopPowerRequest p) {
-            return "IOP_PWR " + PowerState.name(p.state() & 0xffff);
+            return "IOP_PWR " + stateName(p.state() & 0xffff);
         }
         if (r instanceof ManagementMessage.HelloReply) {
             return "HELLO_REPLY";
@@ -337,6 +337,11 @@ public final class RtkitScoreboard {
             return RtkitCodec.kind(r) + " (0 pages)";
         }
         return RtkitCodec.kind(r);
+    }
+
+    /** A power state's name, or "an unnamed state": titles must not split one behaviour by a value. */
+    private static String stateName(int raw) {
+        return PowerState.of(raw).map(Enum::name).orElse("an unnamed state");
     }
 
     private static String flags(boolean running, boolean crashed) {
