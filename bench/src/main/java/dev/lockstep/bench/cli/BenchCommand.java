@@ -4,13 +4,11 @@ import dev.lockstep.bench.engine.Campaign;
 import dev.lockstep.bench.engine.CampaignSettings;
 import dev.lockstep.bench.engine.KnownDivergences;
 import dev.lockstep.bench.engine.ModelOptions;
-import dev.lockstep.bench.engine.Reproducer;
 import dev.lockstep.bench.engine.Timing;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
-import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.reports.CampaignSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,18 +35,11 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targetOptions;
 
-    @Option(names = "--format", split = ",", defaultValue = "arm64-lpae-s1", paramLabel = "FMT[,FMT...]",
-            description = "Formats to measure (default ${DEFAULT-VALUE}).")
-    List<String> formats;
-
-    @Option(names = "--granule", defaultValue = "4k", paramLabel = "4k|16k|64k", description = "Granule (default ${DEFAULT-VALUE}).")
-    String granule;
+    @Mixin
+    FormatsMixin shape;
 
     @Option(names = "--seconds", defaultValue = "10", paramLabel = "N", description = "Seconds per format (default ${DEFAULT-VALUE}).")
     int seconds;
-
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Operations per frame (default ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
@@ -58,28 +49,17 @@ final class BenchCommand implements Callable<Integer> {
         if (seconds < 1) {
             throw new UsageError("--seconds " + seconds + ": give at least 1");
         }
-        Granule g;
-        try {
-            g = Reproducer.granule(granule);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError("--granule " + granule + ": use 4k, 16k or 64k");
-        }
+        List<PgtableConfig> configs = shape.configs();
         targetOptions.validate();
         List<String> rows = new ArrayList<>();
         System.out.printf("%-15s %-5s %12s %14s %8s %10s %8s %8s %8s%n", "FORMAT", "GRAN", "DIFF OPS/S", "DRIVER OPS/S",
                 "RATIO", "MODEL %", "P50 us", "P90 us", "P99 us");
-        for (String name : formats) {
-            PgtableFormat fmt = PgtableFormat.byName(name).filter(PgtableFormat::modelled)
-                    .orElseThrow(() -> new UsageError("--format " + name + ": not a modelled format (see lockstep formats)"));
-            PgtableConfig cfg;
-            try {
-                cfg = new PgtableConfig(fmt, fmt.granules().contains(g) ? g : fmt.granules().get(0), fmt.maxIas(), fmt.maxOas(), 0, true);
-            } catch (IllegalArgumentException e) {
-                throw new UsageError(e.getMessage());
-            }
+        for (PgtableConfig cfg : configs) {
+            PgtableFormat fmt = cfg.format();
+            String name = fmt.cliName();
             try {
                 Path dir = Files.createTempDirectory("lockstep-bench");
-                CampaignSettings s = new CampaignSettings(cfg, ModelOptions.none(), 1, 0, seconds, batch, 0.01, 0, 1, dir, "bench");
+                CampaignSettings s = new CampaignSettings(cfg, ModelOptions.none(), 1, 0, seconds, shape.batch, 0.01, 0, 1, dir, "bench");
                 try (Target target = targetOptions.open(dir)) {
                     Campaign c = new Campaign(target, s, KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream()));
                     CampaignSummary sum = c.run();
@@ -102,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (json != null) {
             try {
-                Files.writeString(json, "{\"batch\":" + batch + ",\"seconds\":" + seconds + ",\"runs\":[" + String.join(",", rows) + "]}\n");
+                Files.writeString(json, "{\"batch\":" + shape.batch + ",\"seconds\":" + seconds + ",\"runs\":[" + String.join(",", rows) + "]}\n");
             } catch (IOException e) {
                 throw new UsageError("cannot write " + json + ": " + e.getMessage());
             }

@@ -12,7 +12,6 @@ import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
-import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.reports.CampaignSummary;
 import dev.lockstep.reports.Finding;
 import java.io.IOException;
@@ -54,18 +53,11 @@ public final class SoakCommand implements Callable<Integer> {
             description = "How long the faulty campaigns run, in all (fractions allowed: 0.25 is 15 minutes); the clean control runs come on top.")
     double hours;
 
-    @Option(names = "--format", split = ",", defaultValue = "arm64-lpae-s1", paramLabel = "FMT[,FMT...]",
-            description = "Formats to soak, sharing the time (default ${DEFAULT-VALUE}).")
-    List<String> formats;
-
-    @Option(names = "--granule", defaultValue = "4k", paramLabel = "4k|16k|64k", description = "Granule (default ${DEFAULT-VALUE}).")
-    String granule;
+    @Mixin
+    FormatsMixin shape;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the stimulus and of the faults (default ${DEFAULT-VALUE}).")
     long seed;
-
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Operations per frame (default ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Results: DIR/FORMAT/{soak,control} (default out/soak-TIME).")
     Path out;
@@ -78,15 +70,7 @@ public final class SoakCommand implements Callable<Integer> {
         if (!(hours > 0)) {
             throw new UsageError("--hours " + hours + ": give a positive number of hours, e.g. 8 or 0.25");
         }
-        if (batch < 1 || batch > 4096) {
-            throw new UsageError("--batch " + batch + ": use 1 to 4096");
-        }
-        Granule g;
-        try {
-            g = Reproducer.granule(granule);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError("--granule " + granule + ": use 4k, 16k or 64k");
-        }
+        List<PgtableConfig> configs = shape.configs();
         String spec = targetOptions.linkFaults != null ? targetOptions.linkFaults : DEFAULT_FAULTS;
         LinkFaults faults;
         try {
@@ -104,17 +88,10 @@ public final class SoakCommand implements Callable<Integer> {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageError("--out " + dir + " is a file; choose a directory");
         }
-        long secondsEach = Math.max(1, Math.round(hours * 3600 / formats.size()));
+        long secondsEach = Math.max(1, Math.round(hours * 3600 / configs.size()));
         boolean ok = true;
-        for (String name : formats) {
-            PgtableFormat fmt = PgtableFormat.byName(name).filter(PgtableFormat::modelled)
-                    .orElseThrow(() -> new UsageError("--format " + name + ": not a modelled format (see lockstep formats)"));
-            PgtableConfig cfg;
-            try {
-                cfg = new PgtableConfig(fmt, fmt.granules().contains(g) ? g : fmt.granules().get(0), fmt.maxIas(), fmt.maxOas(), 0, true);
-            } catch (IllegalArgumentException e) {
-                throw new UsageError(e.getMessage());
-            }
+        for (PgtableConfig cfg : configs) {
+            PgtableFormat fmt = cfg.format();
             Path fdir = dir.resolve(fmt.cliName() + "-" + cfg.granule().label());
             if (Files.exists(fdir.resolve("soak/summary.json"))) {
                 throw new UsageError("--out " + dir + " already holds a soak of " + fmt.cliName() + "; choose a new directory");
@@ -140,14 +117,14 @@ public final class SoakCommand implements Callable<Integer> {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         String what = cfg.format().cliName() + "/" + cfg.granule().label() + " seed " + seed;
         System.err.println("lockstep: soak " + what + " for " + seconds + " s under " + spec + "  -> " + dir);
-        CampaignSettings soakSettings = new CampaignSettings(cfg, ModelOptions.none(), seed, 0, seconds, batch, 0.01, 400, 60_000,
+        CampaignSettings soakSettings = new CampaignSettings(cfg, ModelOptions.none(), seed, 0, seconds, shape.batch, 0.01, 400, 60_000,
                 dir.resolve("soak"), "lockstep soak --format " + cfg.format().cliName() + " --seed " + seed + " --link-faults " + spec);
         CampaignSummary soak;
         try (Target t = faulty.open(soakSettings.out())) {
             soak = new Campaign(t, soakSettings, KnownDivergences.none(), System.err).run();
         }
         // Same seed, same operation count: the stimulus is the same, so the findings must be too.
-        CampaignSettings controlSettings = new CampaignSettings(cfg, ModelOptions.none(), seed, soak.operations(), 0, batch, 0.01, 400,
+        CampaignSettings controlSettings = new CampaignSettings(cfg, ModelOptions.none(), seed, soak.operations(), 0, shape.batch, 0.01, 400,
                 60_000, dir.resolve("control"), "lockstep soak control --format " + cfg.format().cliName() + " --seed " + seed);
         CampaignSummary control;
         int replayed = 0;
