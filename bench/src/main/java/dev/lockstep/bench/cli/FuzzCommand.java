@@ -177,11 +177,13 @@ final class FuzzCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("out", "rtkit-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         checkFresh(dir);
         Path known = knownFile != null ? knownFile : AgentBuild.root().resolve("known-divergences.ini");
+        targetOptions.validate();
         System.err.println("lockstep: RTKit campaign, seed " + theSeed + "  -> " + dir);
         return dev.lockstep.bench.rtkit.RtkitCampaign.run(dir, new dev.lockstep.bench.rtkit.RtkitCampaign.Settings(theSeed,
                 maxOps == null ? Long.MAX_VALUE : maxOps, secs > 0 ? java.time.Duration.ofSeconds(secs) : java.time.Duration.ofDays(365),
                 modelOptions),
-                Files.isRegularFile(known) ? java.util.Optional.of(known) : java.util.Optional.empty(), failOnFindings, System.err);
+                Files.isRegularFile(known) ? java.util.Optional.of(known) : java.util.Optional.empty(), failOnFindings, System.err,
+                targetOptions.rtkitOpener());
     }
 
     private Integer resume() throws UsageError {

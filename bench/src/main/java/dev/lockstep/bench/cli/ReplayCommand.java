@@ -33,7 +33,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new UsageError(file + ": no such file; pass a reproducer.lst from a findings directory");
         }
         if (dev.lockstep.bench.rtkit.RtkitReproducer.looksLike(file)) {
-            return dev.lockstep.bench.rtkit.RtkitCampaign.replay(file, System.out);
+            targetOptions.validate();
+            return dev.lockstep.bench.rtkit.RtkitCampaign.replay(file, System.out, targetOptions.rtkitOpener());
         }
         Reproducer r;
         try {

@@ -110,6 +110,22 @@ final class TargetOptions {
         }
     }
 
+    /** The same target as an RTKit campaign needs it: the agent itself, which speaks RTKit frames too. */
+    dev.lockstep.bench.rtkit.RtkitCampaign.Opener rtkitOpener() {
+        return dir -> {
+            try {
+                Target t = open(dir);
+                if (t instanceof dev.lockstep.bench.target.AgentTarget a) {
+                    return a;
+                }
+                t.close();
+                throw new dev.lockstep.bench.target.TargetSetupException("this target does not speak RTKit frames");
+            } catch (UsageError e) {
+                throw new dev.lockstep.bench.target.TargetSetupException(e.getMessage());
+            }
+        };
+    }
+
     Target open(Path runDir) throws UsageError {
         validate();
         try {

@@ -44,8 +44,18 @@ public final class RtkitCampaign {
     private RtkitCampaign() {
     }
 
-    /** Entry point for `lockstep fuzz --format rtkit`: builds and starts the host agent. Exit 0, 1 (unknown findings with failOnFindings), 2 (bad input). */
+    /** How the campaign reaches its agent: the command line's target options (kernel tree, sanitizer, port, link faults). */
+    public interface Opener {
+        AgentTarget open(Path dir) throws TargetSetupException;
+    }
+
+    /** Entry point for `lockstep fuzz --format rtkit` on the stock host agent. */
     public static int run(Path out, Settings s, Optional<Path> knownFile, boolean failOnFindings, PrintStream log) {
+        return run(out, s, knownFile, failOnFindings, log, RtkitCampaign::open);
+    }
+
+    /** Entry point for `lockstep fuzz --format rtkit`. Exit 0, 1 (unknown findings with failOnFindings), 2 (bad input). */
+    public static int run(Path out, Settings s, Optional<Path> knownFile, boolean failOnFindings, PrintStream log, Opener opener) {
         try {
             Files.createDirectories(out);
             if (Files.exists(out.resolve("summary.json"))) {
@@ -53,7 +63,7 @@ public final class RtkitCampaign {
                 return 2;
             }
             KnownDivergences known = knownFile.isPresent() ? KnownDivergences.load(knownFile.get()) : KnownDivergences.none();
-            try (AgentTarget t = open(out)) {
+            try (AgentTarget t = opener.open(out)) {
                 CampaignSummary sum = run(t, out, s, known, log);
                 long unknown = sum.findings().stream().filter(f -> !f.known()).count();
                 return failOnFindings && unknown > 0 ? 1 : 0;
@@ -67,12 +77,17 @@ public final class RtkitCampaign {
         }
     }
 
-    /** Entry point for `lockstep replay FILE` when RtkitReproducer.looksLike(FILE): exit 1 still reproduces, 0 gone, 2 bad input. */
+    /** Entry point for `lockstep replay FILE` on the stock host agent. */
     public static int replay(Path reproducer, PrintStream log) {
+        return replay(reproducer, log, RtkitCampaign::open);
+    }
+
+    /** Entry point for `lockstep replay FILE` when RtkitReproducer.looksLike(FILE): exit 1 still reproduces, 0 gone, 2 bad input. */
+    public static int replay(Path reproducer, PrintStream log, Opener opener) {
         try {
             RtkitReproducer r = RtkitReproducer.read(reproducer);
             Path dir = Files.createTempDirectory("lockstep-rtkit-replay");
-            try (AgentTarget t = open(dir)) {
+            try (AgentTarget t = opener.open(dir)) {
                 List<Divergence> d = replay(t, r);
                 if (d.isEmpty()) {
                     log.println("gone: the case runs without divergence");
