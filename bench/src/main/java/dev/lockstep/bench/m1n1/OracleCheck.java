@@ -31,9 +31,8 @@ import java.util.TreeMap;
  * docs/qemu-oracle.md: PAR_EL1.SH for Device and Normal Non-cacheable memory, which QEMU 7.2
  * reports from the descriptor where the architecture says 0b10; block descriptors at levels where
  * the architecture (with TCR.DS = 0) reserves them, which QEMU 7.2 walks as blocks (4K level 0,
- * 16K levels 0 and 1); and 64K level-1 blocks, which the model permits only with a 52-bit output
- * size while -cpu max implements FEAT_LPA, which permits them whatever TCR.IPS says. The model is
- * never changed to match: these stay reported.
+ * 16K levels 0 and 1). The model is told what -cpu max implements (FEAT_LPA, so 64K level-1
+ * blocks are permitted) and is never changed to match QEMU: these differences stay reported.
  */
 public final class OracleCheck {
     /** Where the tables go: guest RAM at 0x40000000 + 512 MiB, far from the agent. */
@@ -147,12 +146,9 @@ public final class OracleCheck {
         String blockAt = reservedBlock(model);
         if (blockAt != null && !sameAsHardwareAbort(exp, hw)) {
             // The model reads a block descriptor where the architecture permits none (with TCR.DS =
-            // 0) as reserved; QEMU 7.2 walks it as a block. 64K level 1 is the model's choice: it
-            // permits those blocks only with a 52-bit output size, while -cpu max has FEAT_LPA.
-            String why = s.cfg.granule() == Granule.G64K && blockAt.equals("level 1")
-                    ? "model option: 64k level-1 block reserved unless the output size is 52 bits (-cpu max has FEAT_LPA)"
-                    : "QEMU 7.2 walks a reserved " + s.cfg.granule().label() + " block descriptor at " + blockAt
-                            + " as a block";
+            // 0) as reserved; QEMU 7.2 walks it as a block.
+            String why = "QEMU 7.2 walks a reserved " + s.cfg.granule().label() + " block descriptor at " + blockAt
+                    + " as a block";
             diffs.add(new Difference(why, true, s.cfg.granule(), s.tcr, s.mair, va,
                     kind, modelText, hw + (hw instanceof AtOracle.Par p ? " " + parText(p) : ""), walk));
             return;
@@ -270,7 +266,8 @@ public final class OracleCheck {
             this.rnd = rnd;
             this.mair = mair;
             long root = alloc(g);
-            this.cfg = WalkConfig.stage1(g, inputBits, outputBits, root, mair);
+            // QEMU's -cpu max implements FEAT_LPA: the model is told so, as it would be of real hardware.
+            this.cfg = WalkConfig.stage1(g, inputBits, outputBits, root, mair).withFeatLpa(true);
             this.ttbr0 = root;
             this.tcr = tcr(g, inputBits, outputBits);
         }
@@ -350,7 +347,7 @@ public final class OracleCheck {
                     raw = reserved(level);
                 } else if (level == Granule.PAGE_LEVEL) {
                     raw = Descriptor.page(outputAddress(g.shift()), attributes(), cfg);
-                } else if (g.allowsBlockAt(level, cfg.outputBits())) {
+                } else if (cfg.allowsBlockAt(level)) {
                     raw = Descriptor.block(level, outputAddress(g.blockShift(level)), attributes(), cfg);
                 } else {
                     raw = reserved(level);
@@ -366,7 +363,7 @@ public final class OracleCheck {
         private long reserved(int level) {
             // Level 3 0b01, or a block where the granule has none: both reserved.
             long oa = (rnd.nextLong() & 0x0000_00FF_FFFF_F000L) & -cfg.granule().size();
-            if (level == Granule.PAGE_LEVEL || !cfg.granule().allowsBlockAt(level, cfg.outputBits())) {
+            if (level == Granule.PAGE_LEVEL || !cfg.allowsBlockAt(level)) {
                 return oa | (1L << 10) | 0b01;
             }
             return 0; // no reserved form at this level: leave it invalid

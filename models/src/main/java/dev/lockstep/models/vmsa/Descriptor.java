@@ -90,7 +90,7 @@ public sealed interface Descriptor
             return new Table(raw, next, raw < 0, (int) ((raw >>> 61) & 3),
                     ((raw >>> 60) & 1) != 0, ((raw >>> 59) & 1) != 0);
         }
-        if (!g.allowsBlockAt(level, cfg.outputBits())) {
+        if (!cfg.allowsBlockAt(level)) {
             return new Reserved(raw, level);
         }
         return new Block(raw, level, field.extract(raw, g.blockShift(level)),
@@ -173,7 +173,7 @@ public sealed interface Descriptor
      */
     static long block(int level, long oa, LeafAttributes a, WalkConfig cfg) {
         Objects.requireNonNull(cfg, "cfg");
-        if (!cfg.granule().allowsBlockAt(level, cfg.outputBits())) {
+        if (!cfg.allowsBlockAt(level)) {
             throw new IllegalArgumentException("the " + cfg.granule().label() + " granule with "
                     + cfg.outputBits() + "-bit output has no blocks at level " + level);
         }

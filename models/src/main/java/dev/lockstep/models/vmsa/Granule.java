@@ -93,10 +93,20 @@ public enum Granule {
      * false for a level the granule does not have.
      */
     public boolean allowsBlockAt(int level, int outputBits) {
+        return allowsBlockAt(level, outputBits, outputBits == 52);
+    }
+
+    /**
+     * As {@link #allowsBlockAt(int, int)}, with the implementation's FEAT_LPA named: the 64K granule's
+     * level-1 blocks depend on the implementation having 52-bit physical addresses, not on the
+     * output size a configuration selects.
+     */
+    public boolean allowsBlockAt(int level, int outputBits, boolean featLpa) {
         boolean pa52 = outputBits == 52;
         return switch (this) {
             case G4K -> level == 1 || level == 2 || (level == 0 && pa52);
-            case G16K, G64K -> level == 2 || (level == 1 && pa52);
+            case G16K -> level == 2 || (level == 1 && pa52);
+            case G64K -> level == 2 || (level == 1 && (pa52 || featLpa));
         };
     }
 

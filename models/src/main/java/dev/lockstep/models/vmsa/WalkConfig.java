@@ -14,9 +14,29 @@ import java.util.Objects;
  * {@link #stage1} and {@link #stage2} derive those fields from register values.
  *
  * @param mair MAIR_ELx; ignored at stage 2, where descriptors carry their own memory attributes
+ * @param featLpa the implementation has FEAT_LPA (52-bit PA): 64K level-1 blocks are permitted
  */
 public record WalkConfig(Stage stage, Granule granule, int inputBits, int outputBits, long tableBase,
-                         int startLevel, int concatenatedTables, long mair) {
+                         int startLevel, int concatenatedTables, long mair, boolean featLpa) {
+
+    /** A configuration on an implementation without FEAT_LPA (52-bit physical addresses). */
+    public WalkConfig(Stage stage, Granule granule, int inputBits, int outputBits, long tableBase,
+                      int startLevel, int concatenatedTables, long mair) {
+        this(stage, granule, inputBits, outputBits, tableBase, startLevel, concatenatedTables, mair, false);
+    }
+
+    /**
+     * The same configuration on an implementation that has FEAT_LPA (or not): it decides whether
+     * the 64K granule has level-1 blocks. QEMU's -cpu max has it.
+     */
+    public WalkConfig withFeatLpa(boolean lpa) {
+        return new WalkConfig(stage, granule, inputBits, outputBits, tableBase, startLevel, concatenatedTables, mair, lpa);
+    }
+
+    /** Whether a block descriptor is permitted at level in this configuration on this implementation. */
+    public boolean allowsBlockAt(int level) {
+        return granule.allowsBlockAt(level, outputBits, featLpa);
+    }
 
     /** The most tables the architecture lets a stage 2 walk concatenate at its start level. */
     public static final int MAX_CONCATENATED_TABLES = 16;

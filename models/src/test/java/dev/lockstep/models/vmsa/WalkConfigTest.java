@@ -162,4 +162,19 @@ class WalkConfigTest {
         assertThrows(IllegalArgumentException.class, () -> WalkConfig.stage1(G4K, 15, 48, 0, 0));
         assertEquals(52, WalkConfig.stage1(G64K, 52, 48, 0, 0).inputBits());
     }
+
+    @Test
+    void sixtyFourKLevelOneBlocksDependOnTheImplementationHavingFeatLpa() {
+        WalkConfig plain = WalkConfig.stage1(Granule.G64K, 48, 48, 0, 0);
+        assertFalse(plain.allowsBlockAt(1));
+        assertTrue(plain.withFeatLpa(true).allowsBlockAt(1));
+        assertTrue(plain.withFeatLpa(true).allowsBlockAt(2));
+        // 4K and 16K need the 52-bit (DS) layout, not merely the feature.
+        assertFalse(WalkConfig.stage1(Granule.G4K, 48, 48, 0, 0).withFeatLpa(true).allowsBlockAt(0));
+        assertFalse(WalkConfig.stage1(Granule.G16K, 48, 48, 0, 0).withFeatLpa(true).allowsBlockAt(1));
+        // A 4 TiB block at level 1 decodes as a block only on such an implementation.
+        long raw = 0x0000_0400_0000_0000L | (1L << 10) | 0b01;
+        assertTrue(Descriptor.decode(raw, 1, plain) instanceof Descriptor.Reserved);
+        assertTrue(Descriptor.decode(raw, 1, plain.withFeatLpa(true)) instanceof Descriptor.Block);
+    }
 }
