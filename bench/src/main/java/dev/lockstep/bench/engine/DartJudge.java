@@ -2,12 +2,14 @@ package dev.lockstep.bench.engine;
 
 import dev.lockstep.models.dart.DartConfig;
 import dev.lockstep.models.dart.DartContract;
+import dev.lockstep.models.dart.DartEncoding;
 import dev.lockstep.models.dart.DartLayout;
 import dev.lockstep.models.dart.DartOptions;
 import dev.lockstep.models.dart.DartSemantics;
 import dev.lockstep.models.dart.DartTranslation;
 import dev.lockstep.models.dart.DartWalkStep;
 import dev.lockstep.models.dart.DartWalker;
+import dev.lockstep.models.iopgtable.LpaeEncoding;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
@@ -74,7 +76,28 @@ final class DartJudge implements FormatJudge {
         String bin = t instanceof DartTranslation.Translated ? "walk/page/L3"
                 : "walk/fault-" + ((DartTranslation.Fault) t).kind().name().toLowerCase();
         List<Stage1Semantics.Mismatch> mm = DartSemantics.compare(expected, va, t, layout, options);
-        return new Judgement(mm, bin, mm.isEmpty() ? "" : detail(va, expected, t, mm));
+        if (!mm.isEmpty()) {
+            return new Judgement(mm, bin, detail(va, expected, t, mm));
+        }
+        if (expected.isEmpty() || !(t instanceof DartTranslation.Translated tr)) {
+            return new Judgement(mm, bin, "");
+        }
+        // Depth 4: where the meaning agrees, the leaf written against the leaf predicted.
+        long actual = tr.steps().get(tr.steps().size() - 1).raw();
+        long predicted = DartEncoding.leaf(expected.get(), va, layout, config.granule().size(), options);
+        List<LpaeEncoding.FieldDiff> diffs = DartEncoding.diff(predicted, actual, layout);
+        if (diffs.isEmpty()) {
+            return new Judgement(mm, bin, "");
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("iova ").append(Sizes.hex(va)).append(", mapped by ").append(expected.get()).append('\n');
+        sb.append(String.format("predicted leaf: 0x%016x%nwritten   leaf: 0x%016x%n", predicted, actual));
+        sb.append(String.format("  %-16s %-20s %-20s%n", "field", "predicted", "written"));
+        for (LpaeEncoding.FieldDiff d : diffs) {
+            sb.append(String.format("  %-16s %-20s %-20s%n", d.field(), d.expected(), d.actual()));
+        }
+        sb.append("Options in effect: ").append(options.asMap()).append('\n');
+        return new Judgement(mm, bin, "", diffs, "dart leaf", sb.toString());
     }
 
     private static String describe(DartTranslation t) {

@@ -185,8 +185,9 @@ public final class Scoreboard {
     /** The prot bits a descriptor field encodes, so one cause is one finding and different causes are not. */
     private static String relevantProt(String field, Prot prot) {
         int mask = switch (field) {
-            case "SH", "AttrIndx", "MemAttr" -> Prot.CACHE | Prot.MMIO;
+            case "SH", "AttrIndx", "MemAttr", "NO_CACHE" -> Prot.CACHE | Prot.MMIO;
             case "AP[2:1]", "S2AP" -> Prot.READ | Prot.WRITE | Prot.PRIV;
+            case "NO_READ", "NO_WRITE" -> Prot.READ | Prot.WRITE;
             case "PXN", "UXN/XN", "XN[1:0]" -> Prot.NOEXEC | Prot.PRIV;
             default -> 0;
         };

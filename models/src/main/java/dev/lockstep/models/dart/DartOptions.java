@@ -20,7 +20,18 @@ import java.util.Objects;
  *     when the prot asks for non-cacheable memory, that is without CACHE or with MMIO) or UNCHECKED
  *     (m1n1 also calls the bit REALTIME, so its meaning is not settled beyond doubt)
  */
-public record DartOptions(NoAccessMap noAccessMap, ContractOptions.Chunk chunk, CacheBit cacheBit) {
+public record DartOptions(NoAccessMap noAccessMap, ContractOptions.Chunk chunk, CacheBit cacheBit, SubpageDisable spDis) {
+
+    /**
+     * Depth 4, DART1 only: whether a whole-page leaf sets SP_DIS. SET (default): a mapping of the
+     * whole page has no subpage window to enforce, and saying so keeps the hardware from depending
+     * on the START/END fields; CLEAR: the window 0..0xfff alone grants the page.
+     */
+    public enum SubpageDisable { SET, CLEAR }
+
+    public DartOptions(NoAccessMap noAccessMap, ContractOptions.Chunk chunk, CacheBit cacheBit) {
+        this(noAccessMap, chunk, cacheBit, SubpageDisable.SET);
+    }
 
     public enum NoAccessMap { MAP_NONE, REJECT, IGNORE }
 
@@ -30,6 +41,7 @@ public record DartOptions(NoAccessMap noAccessMap, ContractOptions.Chunk chunk, 
         Objects.requireNonNull(noAccessMap, "noAccessMap");
         Objects.requireNonNull(chunk, "chunk");
         Objects.requireNonNull(cacheBit, "cacheBit");
+        Objects.requireNonNull(spDis, "spDis");
     }
 
     public static DartOptions defaults() {
@@ -49,9 +61,10 @@ public record DartOptions(NoAccessMap noAccessMap, ContractOptions.Chunk chunk, 
         }
         try {
             return switch (name) {
-                case "noAccessMap" -> new DartOptions(NoAccessMap.valueOf(value), chunk, cacheBit);
-                case "chunk" -> new DartOptions(noAccessMap, ContractOptions.Chunk.valueOf(value), cacheBit);
-                default -> new DartOptions(noAccessMap, chunk, CacheBit.valueOf(value));
+                case "noAccessMap" -> new DartOptions(NoAccessMap.valueOf(value), chunk, cacheBit, spDis);
+                case "chunk" -> new DartOptions(noAccessMap, ContractOptions.Chunk.valueOf(value), cacheBit, spDis);
+                case "spDis" -> new DartOptions(noAccessMap, chunk, cacheBit, SubpageDisable.valueOf(value));
+                default -> new DartOptions(noAccessMap, chunk, CacheBit.valueOf(value), spDis);
             };
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model option " + name + " has no value '" + value
@@ -65,6 +78,7 @@ public record DartOptions(NoAccessMap noAccessMap, ContractOptions.Chunk chunk, 
         m.put("noAccessMap", noAccessMap.name());
         m.put("chunk", chunk.name());
         m.put("cacheBit", cacheBit.name());
+        m.put("spDis", spDis.name());
         return m;
     }
 
