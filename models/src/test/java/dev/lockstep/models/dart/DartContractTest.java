@@ -231,8 +231,9 @@ class DartContractTest {
     @Test
     void optionsParseAndPrint() {
         DartOptions d = DartOptions.defaults();
-        assertEquals(Map.of("noAccessMap", "MAP_NONE", "chunk", "TABLE_END", "cacheBit", "CHECKED"), d.asMap());
-        assertEquals(List.of("noAccessMap", "chunk", "cacheBit"), List.copyOf(d.asMap().keySet()));
+        assertEquals(Map.of("noAccessMap", "MAP_NONE", "chunk", "TABLE_END", "cacheBit", "CHECKED", "spDis", "SET"), d.asMap());
+        assertEquals(List.of("noAccessMap", "chunk", "cacheBit", "spDis"), List.copyOf(d.asMap().keySet()));
+        assertEquals(DartOptions.SubpageDisable.CLEAR, d.with("spDis=CLEAR").spDis());
         assertEquals(DartOptions.CacheBit.UNCHECKED, d.with("cacheBit=UNCHECKED").cacheBit());
         assertEquals(DartOptions.NoAccessMap.IGNORE, d.with(" noAccessMap = IGNORE ").noAccessMap());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> d.with("writeOnly=EXACT"));
