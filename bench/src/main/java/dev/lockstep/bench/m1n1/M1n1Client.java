@@ -85,6 +85,9 @@ public final class M1n1Client {
     public void resync() throws IOException, M1n1Exception {
         M1n1Exception last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
+            // Whatever is still on its way (the reply to an abandoned request, an earlier NOP's
+            // reply) must be gone before the NOP that proves the link is in step.
+            drain(200);
             try {
                 nop(0);
                 return;
@@ -93,6 +96,15 @@ public final class M1n1Client {
             }
         }
         throw new M1n1Exception("could not resync with " + link.describe() + " after 5 NOPs", last);
+    }
+
+    /** Reads and drops input until the line has been quiet for quietMillis. */
+    private void drain(long quietMillis) throws IOException {
+        rxPos = rxLen;
+        byte[] junk = new byte[4096];
+        while (link.read(junk, 0, junk.length, quietMillis) > 0) {
+            // Dropped on purpose: nothing on the line now answers a request still to be sent.
+        }
     }
 
     /** A PROXY call; the reply is returned whatever its proxy status. */
