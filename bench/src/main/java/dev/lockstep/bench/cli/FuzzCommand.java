@@ -147,10 +147,9 @@ final class FuzzCommand implements Callable<Integer> {
         if (maxOps != null && maxOps <= 0) {
             throw new UsageError("--ops " + maxOps + ": give a positive number of operations");
         }
-        long seconds = durationMillis != null ? Math.max(1, durationMillis / 1000) : (maxOps == null ? 60 : 0);
-        long theSeed = seed != null ? seed : System.currentTimeMillis();
-        Path dir = out != null ? out : Path.of("out", fmt.cliName() + "-" + g.label() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        long seconds = budgetSeconds();
+        long theSeed = seedOrNow();
+        Path dir = outOrDefault(fmt.cliName() + "-" + g.label());
         checkFresh(dir);
         KnownDivergences known = loadKnown();
         targetOptions.validate();
@@ -170,11 +169,25 @@ final class FuzzCommand implements Callable<Integer> {
         return run(settings, known, null);
     }
 
+    /** --duration in whole seconds; 60 s when neither --duration nor --ops bounds the run; 0 for no time limit. */
+    private long budgetSeconds() {
+        return durationMillis != null ? Math.max(1, durationMillis / 1000) : (maxOps == null ? 60 : 0);
+    }
+
+    private long seedOrNow() {
+        return seed != null ? seed : System.currentTimeMillis();
+    }
+
+    /** --out, or out/NAME-TIME. */
+    private Path outOrDefault(String name) {
+        return out != null ? out : Path.of("out", name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
     /** The RTKit campaign: the bench plays the coprocessor against the real rtkit.c (docs/rtkit-campaign.md). */
     private Integer rtkit() throws UsageError {
-        long secs = durationMillis != null ? Math.max(1, durationMillis / 1000) : (maxOps == null ? 60 : 0);
-        long theSeed = seed != null ? seed : System.currentTimeMillis();
-        Path dir = out != null ? out : Path.of("out", "rtkit-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        long secs = budgetSeconds();
+        long theSeed = seedOrNow();
+        Path dir = outOrDefault("rtkit");
         checkFresh(dir);
         Path known = knownFile != null ? knownFile : AgentBuild.root().resolve("known-divergences.ini");
         targetOptions.validate();

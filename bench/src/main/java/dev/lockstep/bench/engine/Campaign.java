@@ -225,12 +225,13 @@ public final class Campaign {
             minimal = new Shrinker(precise, s.shrinkAttempts(), s.shrinkMillis()).shrink(minimal, exact);
         }
         CaseRunner replay = batch == 1 ? precise : fast;
-        boolean again = replay.find(minimal, exact.title()).isPresent();
-        Optional<Divergence> third = replay.find(minimal, exact.title());
+        // Saved only if it replays the same finding twice running.
+        boolean first = replay.find(minimal, exact.title()).isPresent();
+        Optional<Divergence> second = replay.find(minimal, exact.title());
         String note;
-        if (again && third.isPresent()) {
+        if (first && second.isPresent()) {
             note = "The minimised reproducer (" + minimal.size() + " operations, " + shrinker.attempts()
-                    + " shrink runs) replayed the same finding twice.\n\nDetail of the minimised run:\n" + third.get().detail();
+                    + " shrink runs) replayed the same finding twice.\n\nDetail of the minimised run:\n" + second.get().detail();
         } else {
             exact = d;
             minimal = history;

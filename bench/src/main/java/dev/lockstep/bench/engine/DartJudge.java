@@ -92,10 +92,7 @@ final class DartJudge implements FormatJudge {
         StringBuilder sb = new StringBuilder();
         sb.append("iova ").append(Sizes.hex(va)).append(", mapped by ").append(expected.get()).append('\n');
         sb.append(String.format("predicted leaf: 0x%016x%nwritten   leaf: 0x%016x%n", predicted, actual));
-        sb.append(String.format("  %-16s %-20s %-20s%n", "field", "predicted", "written"));
-        for (LpaeEncoding.FieldDiff d : diffs) {
-            sb.append(String.format("  %-16s %-20s %-20s%n", d.field(), d.expected(), d.actual()));
-        }
+        sb.append(FormatJudge.diffTable(diffs));
         sb.append("Options in effect: ").append(options.asMap()).append('\n');
         return new Judgement(mm, bin, "", diffs, "dart leaf", sb.toString());
     }

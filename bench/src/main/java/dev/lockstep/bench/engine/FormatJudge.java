@@ -47,6 +47,15 @@ interface FormatJudge {
         }
     }
 
+    /** The depth-4 detail's table: each differing field, predicted beside written. */
+    static String diffTable(List<LpaeEncoding.FieldDiff> diffs) {
+        StringBuilder sb = new StringBuilder(String.format("  %-16s %-20s %-20s%n", "field", "predicted", "written"));
+        for (LpaeEncoding.FieldDiff d : diffs) {
+            sb.append(String.format("  %-16s %-20s %-20s%n", d.field(), d.expected(), d.actual()));
+        }
+        return sb.toString();
+    }
+
     static FormatJudge of(PgtableConfig config, ModelOptions options) {
         return options.isDart(config.format()) ? new DartJudge(config, options.dart()) : new VmsaJudge(config, options.vmsa());
     }

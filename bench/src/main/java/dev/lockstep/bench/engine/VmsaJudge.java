@@ -132,10 +132,7 @@ final class VmsaJudge implements FormatJudge {
         sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
         sb.append(String.format("predicted %s: 0x%016x%n", where, predicted.orElse(0)));
         sb.append(String.format("written   %s: 0x%016x%n", where, actual));
-        sb.append(String.format("  %-16s %-20s %-20s%n", "field", "predicted", "written"));
-        for (LpaeEncoding.FieldDiff d : diffs) {
-            sb.append(String.format("  %-16s %-20s %-20s%n", d.field(), d.expected(), d.actual()));
-        }
+        sb.append(FormatJudge.diffTable(diffs));
         sb.append("Options in effect: nG=").append(options.nG()).append(", nonCacheableSh=").append(options.nonCacheableSh())
                 .append(", cacheableShareability=").append(options.cacheableShareability()).append('\n');
         return new Judgement(List.of(), bin, "", diffs, where, sb.toString());
