@@ -37,8 +37,8 @@ final class FormatsMixin {
         }
         List<PgtableConfig> out = new ArrayList<>();
         for (String name : formats) {
-            PgtableFormat fmt = PgtableFormat.byName(name).filter(PgtableFormat::modelled)
-                    .orElseThrow(() -> new UsageError("--format " + name + ": not a modelled format (see lockstep formats)"));
+            PgtableFormat fmt = PgtableFormat.byName(name)
+                    .orElseThrow(() -> new UsageError("--format " + name + ": not a page-table format (see lockstep formats)"));
             try {
                 out.add(new PgtableConfig(fmt, fmt.granules().contains(g) ? g : fmt.granules().get(0), fmt.maxIas(), fmt.maxOas(), 0, true));
             } catch (IllegalArgumentException e) {

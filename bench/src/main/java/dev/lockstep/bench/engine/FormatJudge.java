@@ -4,6 +4,7 @@ import dev.lockstep.models.iopgtable.LpaeEncoding;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
+import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.iopgtable.Stage1Semantics;
 import dev.lockstep.models.vmsa.PhysicalMemory;
 import java.util.List;
@@ -57,6 +58,12 @@ interface FormatJudge {
     }
 
     static FormatJudge of(PgtableConfig config, ModelOptions options) {
-        return options.isDart(config.format()) ? new DartJudge(config, options.dart()) : new VmsaJudge(config, options.vmsa());
+        if (options.isDart(config.format())) {
+            return new DartJudge(config, options.dart());
+        }
+        if (config.format() == PgtableFormat.ARM_MALI_LPAE) {
+            return new MaliJudge(config, options.maliContract(), options.mali());
+        }
+        return new VmsaJudge(config, options.vmsa());
     }
 }

@@ -3,13 +3,15 @@ package dev.lockstep.bench.engine;
 import dev.lockstep.models.dart.DartOptions;
 import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.mali.MaliOptions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The model options a user set (--model-option NAME=VALUE), kept as written: each format's model
- * reads the ones it knows (the VMSA formats' ContractOptions, DART's DartOptions) over its own
+ * reads the ones it knows (the VMSA formats' ContractOptions, DART's DartOptions, Mali's
+ * ContractOptions plus MaliOptions) over its own
  * defaults. Reproducers and manifests store the options in effect, so a replay judges alike.
  */
 public record ModelOptions(Map<String, String> assignments) {
@@ -39,9 +41,35 @@ public record ModelOptions(Map<String, String> assignments) {
 
     /** The VMSA contract's options; throws IllegalArgumentException naming an unknown option or value. */
     public ContractOptions vmsa() {
-        ContractOptions o = ContractOptions.defaults();
+        return contract(false);
+    }
+
+    /** The LPAE contract's options for Mali: the VMSA ones, beside which Mali's own are allowed. */
+    public ContractOptions maliContract() {
+        return contract(true);
+    }
+
+    /** Mali's encoding options; throws IllegalArgumentException naming an unknown option or value. */
+    public MaliOptions mali() {
+        MaliOptions o = MaliOptions.defaults();
         for (Map.Entry<String, String> e : assignments.entrySet()) {
-            o = o.with(e.getKey() + "=" + e.getValue());
+            if (MaliOptions.knows(e.getKey())) {
+                o = o.with(e.getKey(), e.getValue());
+            }
+        }
+        maliContract();
+        return o;
+    }
+
+    private ContractOptions contract(boolean mali) {
+        // Midgard sees the rest of the system as its outer shareable domain (it took inner
+        // shareable for its own cores): a cacheable mapping coherent with the CPUs is outer
+        // shareable. docs/model-mali.md, source 4.
+        ContractOptions o = mali ? ContractOptions.defaults().with("cacheableShareability=OUTER") : ContractOptions.defaults();
+        for (Map.Entry<String, String> e : assignments.entrySet()) {
+            if (!(mali && MaliOptions.knows(e.getKey()))) {
+                o = o.with(e.getKey() + "=" + e.getValue());
+            }
         }
         return o;
     }
@@ -57,6 +85,14 @@ public record ModelOptions(Map<String, String> assignments) {
 
     /** Every option of the format's model with the value in effect, defaults included. */
     public Map<String, String> effective(PgtableFormat format) {
-        return isDart(format) ? dart().asMap() : vmsa().asMap();
+        if (isDart(format)) {
+            return dart().asMap();
+        }
+        if (format == PgtableFormat.ARM_MALI_LPAE) {
+            Map<String, String> m = new LinkedHashMap<>(maliContract().asMap());
+            m.putAll(mali().asMap());
+            return m;
+        }
+        return vmsa().asMap();
     }
 }

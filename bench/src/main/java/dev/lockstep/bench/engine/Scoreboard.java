@@ -169,13 +169,15 @@ public final class Scoreboard {
                 return out;
             }
             if (!j.encoding().isEmpty()) {
-                LpaeEncoding.FieldDiff f = j.encoding().get(0);
+                // One finding per field: each field's cause is its own, and a known one must not hide the others.
                 String after = afterOneOperation ? " after " + lastLabel : "";
-                out.add(new Divergence("encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
-                        + (f.field().equals("output address") || f.field().equals("other bits") ? "other bits" : f.expected())
-                        + ", driver wrote " + (f.field().equals("output address") || f.field().equals("other bits") ? "these" : f.actual())
-                        + relevantProt(f.field(), model.lookup(probes[i]).map(Mapping::prot).orElse(Prot.of(0))),
-                        4, Category.DRIVER_BUG, opIndex, j.encodingDetail()).survivable());
+                for (LpaeEncoding.FieldDiff f : j.encoding()) {
+                    out.add(new Divergence("encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
+                            + (f.field().equals("output address") || f.field().equals("other bits") ? "other bits" : f.expected())
+                            + ", driver wrote " + (f.field().equals("output address") || f.field().equals("other bits") ? "these" : f.actual())
+                            + relevantProt(f.field(), model.lookup(probes[i]).map(Mapping::prot).orElse(Prot.of(0))),
+                            4, Category.DRIVER_BUG, opIndex, j.encodingDetail()).survivable());
+                }
                 return out;
             }
         }
@@ -187,7 +189,8 @@ public final class Scoreboard {
         int mask = switch (field) {
             case "SH", "AttrIndx", "MemAttr", "NO_CACHE" -> Prot.CACHE | Prot.MMIO;
             case "AP[2:1]", "S2AP" -> Prot.READ | Prot.WRITE | Prot.PRIV;
-            case "NO_READ", "NO_WRITE" -> Prot.READ | Prot.WRITE;
+            case "NO_READ", "NO_WRITE", "READ", "WRITE" -> Prot.READ | Prot.WRITE;
+            case "XN", "bit 53 (stage-1 PXN)" -> Prot.NOEXEC;
             case "PXN", "UXN/XN", "XN[1:0]" -> Prot.NOEXEC | Prot.PRIV;
             default -> 0;
         };

@@ -44,11 +44,6 @@ class BadInputTest {
     }
 
     @Test
-    void unmodelledFormatSaysWhatIs() {
-        assertOneLine(run("fuzz", "--format", "mali", "--out", dir.resolve("a").toString()), "modelled: arm64-lpae-s1");
-    }
-
-    @Test
     void unknownGranule() {
         assertOneLine(run("fuzz", "--granule", "8k", "--out", dir.resolve("a").toString()), "--granule 8k");
     }

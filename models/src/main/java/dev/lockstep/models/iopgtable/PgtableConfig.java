@@ -27,6 +27,10 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
     }
 
     public PgtableConfig {
+        if (format == PgtableFormat.ARM_MALI_LPAE && topLevel == RULE) {
+            // Mali walks four levels whatever the input size (docs/model-mali.md).
+            topLevel = 0;
+        }
         if (!format.granules().contains(granule)) {
             throw new IllegalArgumentException("format " + format.cliName() + " has no " + granule.label() + " granule");
         }

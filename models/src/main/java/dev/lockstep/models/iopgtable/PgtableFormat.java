@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The io-pgtable formats Lockstep knows, with the names users type and the numbers the wire uses.
- * Only formats whose contract the model implements are {@link #modelled()}.
+ * The io-pgtable formats Lockstep knows, with the names users type and the numbers the wire uses;
+ * the model has every one's contract and walker.
  */
 public enum PgtableFormat {
-    ARM_64_LPAE_S1("arm64-lpae-s1", 1, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48, true),
-    ARM_64_LPAE_S2("arm64-lpae-s2", 2, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48, true),
-    ARM_32_LPAE_S1("arm32-lpae-s1", 3, List.of(Granule.G4K), 32, 32, 32, 40, true),
-    ARM_32_LPAE_S2("arm32-lpae-s2", 4, List.of(Granule.G4K), 32, 40, 32, 40, true),
-    ARM_MALI_LPAE("mali", 5, List.of(Granule.G4K), 48, 48, 40, 40, false),
-    APPLE_DART("dart", 6, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 36, true),
-    APPLE_DART2("dart2", 7, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 42, true);
+    ARM_64_LPAE_S1("arm64-lpae-s1", 1, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48),
+    ARM_64_LPAE_S2("arm64-lpae-s2", 2, List.of(Granule.G4K, Granule.G16K, Granule.G64K), 32, 48, 32, 48),
+    ARM_32_LPAE_S1("arm32-lpae-s1", 3, List.of(Granule.G4K), 32, 32, 32, 40),
+    ARM_32_LPAE_S2("arm32-lpae-s2", 4, List.of(Granule.G4K), 32, 40, 32, 40),
+    ARM_MALI_LPAE("mali", 5, List.of(Granule.G4K), 32, 48, 32, 40),
+    APPLE_DART("dart", 6, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 36),
+    APPLE_DART2("dart2", 7, List.of(Granule.G4K, Granule.G16K), 32, 32, 36, 42);
 
     private final String cliName;
     private final int wireCode;
@@ -25,10 +25,9 @@ public enum PgtableFormat {
     private final int maxIas;
     private final int minOas;
     private final int maxOas;
-    private final boolean modelled;
 
     PgtableFormat(String cliName, int wireCode, List<Granule> granules, int minIas, int maxIas,
-                  int minOas, int maxOas, boolean modelled) {
+                  int minOas, int maxOas) {
         this.cliName = cliName;
         this.wireCode = wireCode;
         this.granules = granules;
@@ -36,7 +35,6 @@ public enum PgtableFormat {
         this.maxIas = maxIas;
         this.minOas = minOas;
         this.maxOas = maxOas;
-        this.modelled = modelled;
     }
 
     public String cliName() { return cliName; }
@@ -52,8 +50,15 @@ public enum PgtableFormat {
         return this == ARM_64_LPAE_S2 || this == ARM_32_LPAE_S2;
     }
 
-    /** Whether the model has this format's io-pgtable contract yet (others are listed, not fuzzed). */
-    public boolean modelled() { return modelled; }
+    /** The walker that judges this format's tables, as `lockstep formats` names it. */
+    public String walker() {
+        return switch (this) {
+            case ARM_64_LPAE_S1, ARM_32_LPAE_S1 -> "VMSA stage 1";
+            case ARM_64_LPAE_S2, ARM_32_LPAE_S2 -> "VMSA stage 2";
+            case ARM_MALI_LPAE -> "Mali LPAE (legacy mode)";
+            case APPLE_DART, APPLE_DART2 -> "DART";
+        };
+    }
 
     public static Optional<PgtableFormat> byName(String name) {
         return Arrays.stream(values()).filter(f -> f.cliName.equalsIgnoreCase(name)).findFirst();
