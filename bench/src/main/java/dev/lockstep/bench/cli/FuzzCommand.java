@@ -12,6 +12,7 @@ import dev.lockstep.bench.target.AgentBuild;
 import dev.lockstep.bench.engine.ModelOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.iopgtable.Quirk;
 import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.reports.CampaignSummary;
 import dev.lockstep.reports.Finding;
@@ -57,6 +58,14 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Option(names = "--oas", paramLabel = "BITS", description = "Output address size in bits (default: the format's largest).")
     Integer oas;
+
+    @Option(names = "--quirks", split = ",", paramLabel = "Q[,Q...]",
+            description = "io_pgtable_cfg quirks: arm-ns, no-perms, arm-ttbr1, arm-outer-wbwa (include/linux/io-pgtable.h; docs/model.md).")
+    List<String> quirks = new ArrayList<>();
+
+    @Option(names = "--walk", defaultValue = "coherent", paramLabel = "coherent|non-coherent",
+            description = "Whether the table walker is cache coherent (cfg.coherent_walk; default ${DEFAULT-VALUE}).")
+    String walkMode;
 
     @Option(names = "--duration", converter = Durations.class, paramLabel = "TIME",
             description = "Stop after this long, e.g. 60s, 10m, 2h (default 60s when --ops is not given).")
@@ -105,6 +114,26 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--fail-on-findings", description = "Exit 1 when the campaign found anything not in the known-divergences file.")
     boolean failOnFindings;
 
+    private long quirkBits() throws UsageError {
+        long bits = 0;
+        for (String q : quirks) {
+            bits |= Quirk.byName(q).orElseThrow(() -> new UsageError("--quirks " + q + ": not a quirk; use "
+                    + String.join(", ", java.util.Arrays.stream(Quirk.values()).map(Quirk::cliName).toList()))).bit();
+        }
+        if (Quirk.ARM_TTBR1.in(bits)) {
+            throw new UsageError("--quirks arm-ttbr1: the model does not judge the upper half of a split address space yet (docs/model.md)");
+        }
+        return bits;
+    }
+
+    private boolean coherent() throws UsageError {
+        return switch (walkMode.toLowerCase(java.util.Locale.ROOT)) {
+            case "coherent" -> true;
+            case "non-coherent" -> false;
+            default -> throw new UsageError("--walk " + walkMode + ": use coherent or non-coherent");
+        };
+    }
+
     @Override
     public Integer call() throws UsageError {
         if (resume != null) {
@@ -123,7 +152,7 @@ final class FuzzCommand implements Callable<Integer> {
         }
         PgtableConfig cfg;
         try {
-            cfg = new PgtableConfig(fmt, g, ias != null ? ias : fmt.maxIas(), oas != null ? oas : fmt.maxOas(), 0, true);
+            cfg = new PgtableConfig(fmt, g, ias != null ? ias : fmt.maxIas(), oas != null ? oas : fmt.maxOas(), quirkBits(), coherent());
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage() + " (see lockstep formats)");
         }
@@ -151,6 +180,8 @@ final class FuzzCommand implements Callable<Integer> {
         String command = "lockstep fuzz --target " + targetOptions.target + " --format " + fmt.cliName() + " --granule " + g.label()
                 + " --ias " + cfg.ias() + " --oas " + cfg.oas() + " --seed " + theSeed
                 + (maxOps != null ? " --ops " + maxOps : "") + (seconds > 0 ? " --duration " + seconds + "s" : "")
+                + (cfg.quirks() != 0 ? " --quirks " + Quirk.describe(cfg.quirks()) : "")
+                + (cfg.coherentWalk() ? "" : " --walk non-coherent")
                 + " --batch " + batch + (targetOptions.kernelSrc != null ? " --kernel-src " + targetOptions.kernelSrc : "");
         System.err.println("lockstep: " + command + "  -> " + dir);
         CampaignSettings settings = new CampaignSettings(cfg, options, theSeed, maxOps == null ? 0 : maxOps, seconds, batch,

@@ -39,7 +39,7 @@ final class DartJudge implements FormatJudge {
     @Override
     public PgtableContract newContract() {
         walk = null;
-        return new DartContract(DartConfig.of(config, List.of()), options);
+        return new DartContract(DartConfig.of(config, List.of()), options, config.has(dev.lockstep.models.iopgtable.Quirk.NO_PERMS));
     }
 
     @Override

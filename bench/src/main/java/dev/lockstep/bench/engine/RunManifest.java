@@ -30,6 +30,7 @@ public record RunManifest(CampaignSettings settings, Map<String, String> target)
         p.put("ias", Integer.toString(c.ias()));
         p.put("oas", Integer.toString(c.oas()));
         p.put("quirks", Long.toString(c.quirks()));
+        p.put("coherent_walk", Boolean.toString(c.coherentWalk()));
         p.put("seed", Long.toString(settings.seed()));
         p.put("max_ops", Long.toString(settings.maxOps()));
         p.put("max_seconds", Long.toString(settings.maxSeconds()));
@@ -63,7 +64,8 @@ public record RunManifest(CampaignSettings settings, Map<String, String> target)
             PgtableFormat fmt = PgtableFormat.byName(req(p, "format"))
                     .orElseThrow(() -> new IllegalArgumentException("unknown format " + p.getProperty("format")));
             PgtableConfig cfg = new PgtableConfig(fmt, Reproducer.granule(req(p, "granule")), Integer.parseInt(req(p, "ias")),
-                    Integer.parseInt(req(p, "oas")), Long.parseLong(p.getProperty("quirks", "0")), true);
+                    Integer.parseInt(req(p, "oas")), Long.parseLong(p.getProperty("quirks", "0")),
+                    Boolean.parseBoolean(p.getProperty("coherent_walk", "true")));
             ModelOptions options = ModelOptions.none();
             Map<String, String> target = new LinkedHashMap<>();
             for (String k : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {

@@ -6,6 +6,8 @@ import dev.lockstep.models.iopgtable.LpaeEncoding;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
+import dev.lockstep.models.iopgtable.Quirk;
+import dev.lockstep.models.vmsa.Descriptor;
 import dev.lockstep.models.iopgtable.Stage1Semantics;
 import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.models.vmsa.PhysicalMemory;
@@ -66,6 +68,7 @@ final class VmsaJudge implements FormatJudge {
         if (ips < 0 || ips >= IPS_BITS.length || IPS_BITS[(int) ips] < config.oas()) {
             bad.add(tcr + (stage2 ? ".PS " : ".IPS ") + ips + " does not cover oas " + config.oas());
         }
+        walkAttributes(kv, tcr, bad);
         long bitmap = kv.getOrDefault(30, 0L);
         if (bitmap != config.pgsizeBitmap()) {
             bad.add("pgsize_bitmap 0x" + Long.toHexString(bitmap) + " is not the architecture's 0x" + Long.toHexString(config.pgsizeBitmap()));
@@ -84,6 +87,31 @@ final class VmsaJudge implements FormatJudge {
         } catch (IllegalArgumentException e) {
             bad.add("not a valid VMSA configuration: " + e.getMessage());
             return new AllocCheck(bad, false, Optional.empty());
+        }
+    }
+
+    /**
+     * The walk's own memory attributes: a coherent walker reads the tables as the CPUs wrote
+     * them, which needs write-back (write-allocate) inner and outer, inner shareable; a walker that
+     * is not coherent reads memory, Non-cacheable, except that ARM_OUTER_WBWA asks for an outer
+     * write-back walk. The SH of a Non-cacheable walk is treated as outer shareable whatever it
+     * says, so it is not judged there.
+     */
+    private void walkAttributes(Map<Integer, Long> kv, String tcr, List<String> bad) {
+        long sh = kv.getOrDefault(stage2 ? 12 : 4, -1L);
+        long orgn = kv.getOrDefault(stage2 ? 13 : 5, -1L);
+        long irgn = kv.getOrDefault(stage2 ? 14 : 6, -1L);
+        boolean coherent = config.coherentWalk();
+        long wantIrgn = coherent ? 1 : 0;
+        long wantOrgn = coherent || config.has(Quirk.ARM_OUTER_WBWA) ? 1 : 0;
+        if (irgn != wantIrgn) {
+            bad.add(tcr + ".IRGN0 " + irgn + " is not " + wantIrgn + (coherent ? " (write-back for a coherent walk)" : " (Non-cacheable walk)"));
+        }
+        if (orgn != wantOrgn) {
+            bad.add(tcr + ".ORGN0 " + orgn + " is not " + wantOrgn + (wantOrgn == 1 ? " (write-back: coherent walk or ARM_OUTER_WBWA)" : " (Non-cacheable walk)"));
+        }
+        if (coherent && sh != 3) {
+            bad.add(tcr + ".SH0 " + sh + " is not 3 (inner shareable, as the CPUs that write the tables)");
         }
     }
 
@@ -119,10 +147,28 @@ final class VmsaJudge implements FormatJudge {
             // A mapping of one pgsize is one leaf of that size: not split, not merged.
             diffs.add(new LpaeEncoding.FieldDiff("leaf level", "L" + want, "L" + tr.level()));
         }
+        boolean ns = config.has(Quirk.ARM_NS);
+        // The tables on the way: their attributes (the next table's address is the driver's to choose).
+        for (WalkStep step : tr.steps().subList(0, tr.steps().size() - 1)) {
+            if (step.descriptor() instanceof Descriptor.Table t) {
+                long wantTable = LpaeEncoding.table(t.nextTableAddress(), walk, ns);
+                List<LpaeEncoding.FieldDiff> td = LpaeEncoding.judged(LpaeEncoding.tableDiff(wantTable, step.raw(), step.level(), walk), options);
+                if (!td.isEmpty()) {
+                    String where = "L" + step.level() + " table";
+                    StringBuilder sb = new StringBuilder();
+                    sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
+                    sb.append(String.format("predicted %s: 0x%016x%n", where, wantTable));
+                    sb.append(String.format("written   %s: 0x%016x%n", where, step.raw()));
+                    sb.append(FormatJudge.diffTable(td));
+                    sb.append("Quirks: ").append(Quirk.describe(config.quirks())).append('\n');
+                    return new Judgement(List.of(), bin, "", td, where, sb.toString());
+                }
+            }
+        }
         long actual = tr.steps().get(tr.steps().size() - 1).raw();
-        java.util.OptionalLong predicted = LpaeEncoding.leaf(m, va, tr.level(), walk, options);
+        java.util.OptionalLong predicted = LpaeEncoding.leaf(m, va, tr.level(), walk, options, ns);
         if (predicted.isPresent()) {
-            diffs.addAll(LpaeEncoding.diff(predicted.getAsLong(), actual, tr.level(), walk));
+            diffs.addAll(LpaeEncoding.judged(LpaeEncoding.diff(predicted.getAsLong(), actual, tr.level(), walk), options));
         }
         if (diffs.isEmpty()) {
             return new Judgement(List.of(), bin, "");
@@ -134,7 +180,8 @@ final class VmsaJudge implements FormatJudge {
         sb.append(String.format("written   %s: 0x%016x%n", where, actual));
         sb.append(FormatJudge.diffTable(diffs));
         sb.append("Options in effect: nG=").append(options.nG()).append(", nonCacheableSh=").append(options.nonCacheableSh())
-                .append(", cacheableShareability=").append(options.cacheableShareability()).append('\n');
+                .append(", cacheableShareability=").append(options.cacheableShareability())
+                .append("; quirks: ").append(Quirk.describe(config.quirks())).append('\n');
         return new Judgement(List.of(), bin, "", diffs, where, sb.toString());
     }
 

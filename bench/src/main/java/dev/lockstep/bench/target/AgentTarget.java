@@ -74,6 +74,15 @@ public final class AgentTarget implements Target {
             throw new TargetSetupException(link.describe() + " does not answer the Lockstep handshake; is a Lockstep agent on it?");
         } catch (LinkException | WireFormatException e) {
             // An agent that dies at once (a broken build, a missing library) says more by its exit than by the line.
+            // A broken pipe can be seen before the exit is: give the process a moment to be reaped.
+            for (int i = 0; i < 100 && process.alive(); i++) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             boolean died = !process.alive();
             String exit = process.exitDescription();
             process.stop();

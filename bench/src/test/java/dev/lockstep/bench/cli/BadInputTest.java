@@ -44,6 +44,17 @@ class BadInputTest {
     }
 
     @Test
+    void aQuirkThatIsNotOne() {
+        assertOneLine(run("fuzz", "--quirks", "arm-nx", "--out", dir.resolve("a").toString()), "--quirks arm-nx");
+    }
+
+    @Test
+    void aQuirkOutsideItsFormats() {
+        assertOneLine(run("fuzz", "--format", "arm64-lpae-s2", "--quirks", "arm-ns", "--out", dir.resolve("a").toString()),
+                "quirk arm-ns is documented for the stage-1 LPAE formats");
+    }
+
+    @Test
     void unknownGranule() {
         assertOneLine(run("fuzz", "--granule", "8k", "--out", dir.resolve("a").toString()), "--granule 8k");
     }

@@ -53,10 +53,17 @@ public final class DartContract implements PgtableContract {
     private final DartConfig config;
     private final DartOptions options;
     private final AddressSpace extents = new AddressSpace();
+    private final boolean noPerms;
 
     public DartContract(DartConfig config, DartOptions options) {
+        this(config, options, false);
+    }
+
+    /** @param noPerms the NO_PERMS quirk: READ, WRITE and NOEXEC ignored, every page fully accessible */
+    public DartContract(DartConfig config, DartOptions options, boolean noPerms) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
+        this.noPerms = noPerms;
     }
 
     public DartConfig config() { return config; }
@@ -69,8 +76,9 @@ public final class DartContract implements PgtableContract {
     }
 
     @Override
-    public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
+    public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot asked) {
+        Objects.requireNonNull(asked, "prot");
+        Prot prot = noPerms ? Prot.of((asked.bits() & ~Prot.NOEXEC) | Prot.READ | Prot.WRITE) : asked;
         int level = DartConfig.LEAF_LEVEL;
         if (pgsize != config.pageSize()) {
             return new MapOutcome(-Errno.EINVAL, 0, MapSituation.BAD_PGSIZE, -1, true, Set.of(-Errno.EINVAL));

@@ -21,13 +21,25 @@ import java.util.Map;
  *                            not match every ASID) or global (CLEAR)
  * @param nonCacheableSh      depth 4: the SH field written for Device and Normal non-cacheable
  *                            memory, which the architecture treats as outer shareable whatever it says
+ * @param softwareBits        depth 4: bits [58:55] of leaf and table descriptors, which the
+ *                            architecture leaves to software (a walk ignores them): IGNORED (no
+ *                            claim: what a driver keeps there is its own business) or ZERO
  * @param chunk               how many pages one map/unmap call handles: UP_TO_TABLE_END (at least
  *                            one, at most up to the end of the leaf table holding the first page: the
  *                            contract lets map_pages map fewer than asked and say so), TABLE_END
  *                            (exactly up to that end) or ALL (every page)
  */
 public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shareability cacheableShareability,
-                              DeviceKind mmioDevice, Chunk chunk, NotGlobal nG, Shareability nonCacheableSh) {
+                              DeviceKind mmioDevice, Chunk chunk, NotGlobal nG, Shareability nonCacheableSh,
+                              SoftwareBits softwareBits) {
+
+    /** Whether depth 4 judges the software-use bits of descriptors. */
+    public enum SoftwareBits { IGNORED, ZERO }
+
+    public ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shareability cacheableShareability,
+                           DeviceKind mmioDevice, Chunk chunk, NotGlobal nG, Shareability nonCacheableSh) {
+        this(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh, SoftwareBits.IGNORED);
+    }
 
     /** Whether leaves are non-global (tagged with the context's ASID): the encoding depth's choice. */
     public enum NotGlobal { SET, CLEAR }
@@ -53,13 +65,14 @@ public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shar
         String value = assignment.substring(eq + 1).trim();
         try {
             return switch (name) {
-                case "noAccessMap" -> new ContractOptions(NoAccessMap.valueOf(value), writeOnly, cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh);
-                case "writeOnly" -> new ContractOptions(noAccessMap, WriteOnly.valueOf(value), cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh);
-                case "cacheableShareability" -> new ContractOptions(noAccessMap, writeOnly, Shareability.valueOf(value), mmioDevice, chunk, nG, nonCacheableSh);
-                case "mmioDevice" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, DeviceKind.valueOf(value), chunk, nG, nonCacheableSh);
-                case "chunk" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, Chunk.valueOf(value), nG, nonCacheableSh);
-                case "nG" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, NotGlobal.valueOf(value), nonCacheableSh);
-                case "nonCacheableSh" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, nG, Shareability.valueOf(value));
+                case "noAccessMap" -> new ContractOptions(NoAccessMap.valueOf(value), writeOnly, cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh, softwareBits);
+                case "writeOnly" -> new ContractOptions(noAccessMap, WriteOnly.valueOf(value), cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh, softwareBits);
+                case "cacheableShareability" -> new ContractOptions(noAccessMap, writeOnly, Shareability.valueOf(value), mmioDevice, chunk, nG, nonCacheableSh, softwareBits);
+                case "mmioDevice" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, DeviceKind.valueOf(value), chunk, nG, nonCacheableSh, softwareBits);
+                case "chunk" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, Chunk.valueOf(value), nG, nonCacheableSh, softwareBits);
+                case "nG" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, NotGlobal.valueOf(value), nonCacheableSh, softwareBits);
+                case "nonCacheableSh" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, nG, Shareability.valueOf(value), softwareBits);
+                case "softwareBits" -> new ContractOptions(noAccessMap, writeOnly, cacheableShareability, mmioDevice, chunk, nG, nonCacheableSh, SoftwareBits.valueOf(value));
                 default -> throw new IllegalArgumentException("unknown model option '" + name + "'; known: " + names());
             };
         } catch (IllegalArgumentException e) {
@@ -80,6 +93,7 @@ public record ContractOptions(NoAccessMap noAccessMap, WriteOnly writeOnly, Shar
         m.put("chunk", chunk.name());
         m.put("nG", nG.name());
         m.put("nonCacheableSh", nonCacheableSh.name());
+        m.put("softwareBits", softwareBits.name());
         return m;
     }
 

@@ -38,7 +38,9 @@ public final class IoPgtableModel implements PgtableContract {
     public ContractOptions options() { return options; }
 
     @Override
-    public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot prot) {
+    public MapOutcome map(long iova, long paddr, long pgsize, long pgcount, Prot asked) {
+        // NO_PERMS: READ, WRITE and NOEXEC are ignored and everything is mapped with full access.
+        Prot prot = config.has(Quirk.NO_PERMS) ? Prot.of((asked.bits() & ~Prot.NOEXEC) | Prot.READ | Prot.WRITE) : asked;
         int level = config.leafLevel(pgsize);
         if (Long.bitCount(pgsize) != 1 || (pgsize & config.pgsizeBitmap()) == 0 || level < 0) {
             return MapOutcome.of(-Errno.EINVAL, 0, MapSituation.BAD_PGSIZE, -1, true);

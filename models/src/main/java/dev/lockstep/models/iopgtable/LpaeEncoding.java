@@ -21,7 +21,7 @@ import java.util.OptionalLong;
  *   [1:0]   0b11 page (level 3), 0b01 block        same
  *   [4:2]   AttrIndx: first MAIR index whose       [5:2] MemAttr: 0b1111 CACHE, 0b0001 MMIO,
  *           attribute is the memory type asked           0b0101 otherwise
- *   [5]     NS 0                                   -
+ *   [5]     NS: quirk ARM_NS                       -
  *   [7:6]   AP[2] read-only unless WRITE,          [7:6] S2AP: bit 0 READ, bit 1 WRITE
  *           AP[1] EL0 access unless PRIV
  *   [9:8]   SH: cacheableShareability for CACHE, nonCacheableSh otherwise (both stages)
@@ -31,6 +31,10 @@ import java.util.OptionalLong;
  *   [53]    PXN: NOEXEC                            [54:53] XN: 0b10 (no fetch at any level) for
  *   [54]    UXN: NOEXEC or PRIV                            NOEXEC, else 0b00
  * </pre>
+ *
+ * <p>A table descriptor is the next table's address with type 0b11 and no attributes: NSTable
+ * with ARM_NS (stage 1), APTable 0, UXNTable 0, PXNTable 0 (a table that took rights away would
+ * override the leaves the contract describes; stage 2 tables have no attribute fields).
  */
 public final class LpaeEncoding {
 
@@ -46,6 +50,11 @@ public final class LpaeEncoding {
      * semantic depth reports that).
      */
     public static OptionalLong leaf(Mapping m, long va, int level, WalkConfig walk, ContractOptions o) {
+        return leaf(m, va, level, walk, o, false);
+    }
+
+    /** As above, with NS set in stage-1 leaves when the table has the ARM_NS quirk. */
+    public static OptionalLong leaf(Mapping m, long va, int level, WalkConfig walk, ContractOptions o, boolean ns) {
         long size = walk.granule().blockSize(level);
         long oa = m.translate(va) & ~(size - 1);
         Prot p = m.prot();
@@ -58,13 +67,49 @@ public final class LpaeEncoding {
             }
             int ap = (p.write() ? 0 : 0b10) | (p.priv() ? 0 : 0b01);
             a = LeafAttributes.stage1(index, ap, sh).withAf(true).withNG(o.nG() == ContractOptions.NotGlobal.SET)
-                    .withPxn(p.noexec()).withUxn(p.noexec() || p.priv());
+                    .withPxn(p.noexec()).withUxn(p.noexec() || p.priv()).withNs(ns);
         } else {
             int memAttr = p.mmio() ? 0b0001 : p.cache() ? 0b1111 : 0b0101;
             int s2ap = (p.read() ? 1 : 0) | (p.write() ? 2 : 0);
             a = LeafAttributes.stage2(memAttr, s2ap, sh).withAf(true).withS2xn(p.noexec() ? 0b10 : 0);
         }
         return OptionalLong.of(level == 3 ? Descriptor.page(oa, a, walk) : Descriptor.block(level, oa, a, walk));
+    }
+
+    /** The table descriptor pointing at {@code nextTable}: see the class comment. */
+    public static long table(long nextTable, WalkConfig walk, boolean ns) {
+        return Descriptor.table(nextTable, ns && walk.stage() == Stage.STAGE1, 0, false, false, walk);
+    }
+
+    /** The fields in which two table descriptors differ. */
+    public static List<FieldDiff> tableDiff(long expected, long actual, int level, WalkConfig walk) {
+        List<FieldDiff> out = new ArrayList<>();
+        Descriptor e = Descriptor.decode(expected, level, walk);
+        Descriptor a = Descriptor.decode(actual, level, walk);
+        if (!(e instanceof Descriptor.Table x) || !(a instanceof Descriptor.Table y)) {
+            out.add(new FieldDiff("descriptor type", e.getClass().getSimpleName(), a.getClass().getSimpleName()));
+            return out;
+        }
+        if (x.nextTableAddress() != y.nextTableAddress()) {
+            out.add(new FieldDiff("next-level table address", hex(x.nextTableAddress()), hex(y.nextTableAddress())));
+        }
+        field(out, "NSTable", x.nsTable(), y.nsTable());
+        field(out, "APTable", x.apTable(), y.apTable());
+        field(out, "UXNTable", x.uxnTable(), y.uxnTable());
+        field(out, "PXNTable", x.pxnTable(), y.pxnTable());
+        field(out, "software bits", (int) (expected >>> 55) & 0xf, (int) (actual >>> 55) & 0xf);
+        if (out.isEmpty() && expected != actual) {
+            out.add(new FieldDiff("other bits", hex(expected & ~actual), hex(actual & ~expected)));
+        }
+        return out;
+    }
+
+    /** The differences the options judge: software-use bits only under softwareBits=ZERO. */
+    public static List<FieldDiff> judged(List<FieldDiff> diffs, ContractOptions o) {
+        if (o.softwareBits() == ContractOptions.SoftwareBits.ZERO) {
+            return diffs;
+        }
+        return diffs.stream().filter(d -> !d.field().equals("software bits")).toList();
     }
 
     /** The fields in which two leaf descriptors differ, named as the architecture names them. */

@@ -31,6 +31,18 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
             // Mali walks four levels whatever the input size (docs/model-mali.md).
             topLevel = 0;
         }
+        long unknown = quirks;
+        for (Quirk q : Quirk.values()) {
+            unknown &= ~q.bit();
+            if (q.in(quirks) && !q.documentedFor(format)) {
+                throw new IllegalArgumentException("quirk " + q.cliName() + " is documented for the stage-1 LPAE formats, not "
+                        + format.cliName() + " (include/linux/io-pgtable.h)");
+            }
+        }
+        if (unknown != 0) {
+            throw new IllegalArgumentException("quirks 0x" + Long.toHexString(unknown) + " are not ones the model knows ("
+                    + String.join(", ", java.util.Arrays.stream(Quirk.values()).map(Quirk::cliName).toList()) + ")");
+        }
         if (!format.granules().contains(granule)) {
             throw new IllegalArgumentException("format " + format.cliName() + " has no " + granule.label() + " granule");
         }
@@ -91,6 +103,10 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
         long entries = 1L << indexBits;
         long index = (iova >>> shift) & (entries - 1);
         return entries - index;
+    }
+
+    public boolean has(Quirk q) {
+        return q.in(quirks);
     }
 
     public long inputLimit() {
