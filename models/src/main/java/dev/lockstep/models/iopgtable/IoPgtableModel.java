@@ -49,7 +49,7 @@ public final class IoPgtableModel implements PgtableContract {
         // correct answer when several apply.
         List<MapSituation> breaches = new ArrayList<>();
         List<Integer> errors = new ArrayList<>();
-        boolean iovaInRange = Long.compareUnsigned(iova, config.inputLimit()) < 0;
+        boolean iovaInRange = config.acceptsIova(iova);
         if (!iovaInRange) {
             breaches.add(MapSituation.IOVA_OUT_OF_RANGE);
             errors.add(-Errno.ERANGE);
@@ -93,7 +93,7 @@ public final class IoPgtableModel implements PgtableContract {
         lastMapped = new Mapping(iova, paddr, size, pgsize, prot, false);
         extents.add(lastMapped);
         // Pages asked for past the input range are the caller's mistake even where the chunk stops short of them.
-        boolean pastRange = Long.compareUnsigned(iova + pgcount * pgsize, config.inputLimit()) > 0;
+        boolean pastRange = config.runsPastInputEnd(iova, pgcount * pgsize);
         return MapOutcome.of(0, size, MapSituation.FRESH, level, pastRange);
     }
 
@@ -103,7 +103,7 @@ public final class IoPgtableModel implements PgtableContract {
         if (Long.bitCount(pgsize) != 1 || (pgsize & config.pgsizeBitmap()) == 0 || level < 0) {
             return new UnmapOutcome(0, UnmapSituation.BAD_PGSIZE, -1, true);
         }
-        if (Long.compareUnsigned(iova, config.inputLimit()) >= 0) {
+        if (!config.acceptsIova(iova)) {
             return new UnmapOutcome(0, UnmapSituation.IOVA_OUT_OF_RANGE, level, true);
         }
         if ((iova & (pgsize - 1)) != 0) {
@@ -134,7 +134,7 @@ public final class IoPgtableModel implements PgtableContract {
                 remove(m, from, to);
             }
         }
-        boolean pastRange = Long.compareUnsigned(iova + pgcount * pgsize, config.inputLimit()) > 0;
+        boolean pastRange = config.runsPastInputEnd(iova, pgcount * pgsize);
         return new UnmapOutcome(done * pgsize, situation, level,
                 pastRange || situation == UnmapSituation.HOLE || situation == UnmapSituation.PARTIAL_HOLE);
     }

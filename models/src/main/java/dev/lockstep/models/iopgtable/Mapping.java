@@ -11,8 +11,9 @@ public record Mapping(long iova, long paddr, long size, long pgsize, Prot prot, 
         return iova + size;
     }
 
+    /** Whether va lies in [iova, iova + size), also for the extent that ends at the top of the 64-bit space. */
     public boolean contains(long va) {
-        return Long.compareUnsigned(va, iova) >= 0 && Long.compareUnsigned(va, end()) < 0;
+        return Long.compareUnsigned(va - iova, size) < 0;
     }
 
     public long translate(long va) {

@@ -109,6 +109,30 @@ public record PgtableConfig(PgtableFormat format, Granule granule, int ias, int 
         return q.in(quirks);
     }
 
+    /**
+     * The bits above the input range that every iova carries: all ones for the upper half of a
+     * split address space (ARM_TTBR1), else none.
+     */
+    public long inputRegionBits() {
+        return has(Quirk.ARM_TTBR1) ? -inputLimit() : 0;
+    }
+
+    /** Whether {@code iova} lies in the input range: [0, 2^ias), or the top 2^ias bytes with ARM_TTBR1. */
+    public boolean acceptsIova(long iova) {
+        return (iova & -inputLimit()) == inputRegionBits();
+    }
+
+    /** Whether {@code bytes} from {@code iova} (in range) run past the input range's end. */
+    public boolean runsPastInputEnd(long iova, long bytes) {
+        long offset = iova & (inputLimit() - 1);
+        return Long.compareUnsigned(bytes, inputLimit() - offset) > 0;
+    }
+
+    /** The iova at {@code offset} into the input range (offset below 2^ias). */
+    public long iovaAt(long offset) {
+        return inputRegionBits() | offset;
+    }
+
     public long inputLimit() {
         return 1L << ias;
     }

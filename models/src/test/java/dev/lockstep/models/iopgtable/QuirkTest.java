@@ -56,4 +56,18 @@ class QuirkTest {
         assertTrue(LpaeEncoding.judged(diffs, ContractOptions.defaults()).isEmpty());
         assertEquals(1, LpaeEncoding.judged(diffs, ContractOptions.defaults().with("softwareBits=ZERO")).size());
     }
+
+    @Test
+    void ttbr1TakesTheTopOfTheAddressSpace() {
+        PgtableConfig cfg = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S1, Granule.G4K, 48, 48, Quirk.ARM_TTBR1.bit(), true);
+        IoPgtableModel m = new IoPgtableModel(cfg, ContractOptions.defaults());
+        long last = -0x1000L;                      // 0xffff_ffff_ffff_f000: the last page of the space
+        assertTrue(cfg.acceptsIova(last));
+        assertFalse(cfg.acceptsIova(0x1000));
+        assertEquals(0, m.map(last, 0x5000, 0x1000, 1, Prot.of(Prot.READ)).status());
+        assertEquals(0x5fffL, m.iovaToPhys(-1L));
+        assertEquals(-Errno.ERANGE, m.map(0x1000, 0x5000, 0x1000, 1, Prot.of(Prot.READ)).status());
+        assertTrue(cfg.runsPastInputEnd(last, 0x2000));
+        assertEquals(0xffff_0000_0000_1000L, cfg.iovaAt(0x1000));
+    }
 }
