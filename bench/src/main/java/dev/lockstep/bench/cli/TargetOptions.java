@@ -136,7 +136,7 @@ final class TargetOptions {
                     String driver = a.info().driverVersion();
                     t.close();
                     throw new dev.lockstep.bench.target.TargetSetupException("the agent of " + driver
-                            + " has no RTKit (capability bit 1); Debian's arm64 6.1 kernel is built without CONFIG_APPLE_RTKIT: use --target host");
+                            + " has no RTKit (capability bit 1): its kernel lacks CONFIG_APPLE_RTKIT, as Debian's arm64 6.1 does; use --target host");
                 }
                 t.close();
                 throw new dev.lockstep.bench.target.TargetSetupException("this target does not speak RTKit frames");
