@@ -110,6 +110,12 @@ final class TargetOptions {
         if (!link.equals("pty") && !link.equals("stdio")) {
             throw new UsageError("--link " + link + ": use pty or stdio");
         }
+        if (target.equals("device") && faults().killEvery() > 0) {
+            // The rebuild after a kill replays the case and wants every answer as before, table
+            // addresses in the cfg included: only the host agent's arena allocates the same way twice.
+            throw new UsageError("--link-faults kill=N rebuilds a case on a fresh agent that must put its tables at the same "
+                    + "addresses; a real kernel does not: drop kill= for --target device (corrupt, drop, dup, stall and disconnect work)");
+        }
         faults();
     }
 

@@ -80,6 +80,12 @@ class BadInputTest {
     }
 
     @Test
+    void deviceTargetRefusesInjectedKills() {
+        assertOneLine(run("fuzz", "--target", "device", "--link-faults", "kill=1000", "--ops", "10", "--out", dir.resolve("a").toString()),
+                "drop kill= for --target device");
+    }
+
+    @Test
     void deviceTargetRefusesTheHostSanitizer() {
         assertOneLine(run("fuzz", "--target", "device", "--sanitize", "--ops", "10", "--out", dir.resolve("a").toString()),
                 "--sanitize builds the host agent");
