@@ -7,6 +7,9 @@
  * operation, with a gather for unmap, GFP_KERNEL, and a flush-ops table
  * that only counts.  Everything the driver reports (return value, bytes,
  * cfg) goes back to the bench untouched.
+ *
+ * The kernel-module agent (src/kmod) compiles this same file against a
+ * running kernel's own headers, with LOCKSTEP_KMOD defined.
  */
 #include <string.h>
 
@@ -65,10 +68,20 @@ struct pt_handle {
 
 static struct pt_handle handles[PT_NHANDLES];
 
+#ifdef LOCKSTEP_KMOD
+/*
+ * Inside a real kernel (src/kmod) the module's own platform device: a NUMA
+ * node for the table allocations and a DMA mask for non-coherent walks.
+ */
+extern struct device *lockstep_iommu_dev;
+#define IOMMU_DEV	lockstep_iommu_dev
+#else
 static struct device iommu_dev = {
 	.name = "lockstep-iommu",
 	.numa_node = NUMA_NO_NODE,
 };
+#define IOMMU_DEV	(&iommu_dev)
+#endif
 
 /* Counted per operation; the texts of the calls are not kept. */
 static void tlb_flush_all(void *cookie)
@@ -284,7 +297,7 @@ static void do_alloc(const struct pt_op *op, struct pt_result *res)
 	cfg.oas = op->oas;
 	cfg.coherent_walk = op->coherent_walk;
 	cfg.tlb = &flush_ops;
-	cfg.iommu_dev = &iommu_dev;
+	cfg.iommu_dev = IOMMU_DEV;
 
 	ops = alloc_io_pgtable_ops(fe->fmt, &cfg, h);
 	if (!ops) {

@@ -13,6 +13,8 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
+# The device target (docs/hardware.md) packs its initramfs with cpio.
+command -v cpio >/dev/null 2>&1 || need+=(cpio)
 command -v sha256sum >/dev/null 2>&1 || need+=(coreutils)
 [ -f /usr/src/linux-source-6.1.tar.xz ] || need+=(linux-source-6.1)
 # The QEMU oracle (docs/qemu-oracle.md): the bare-metal agent's cross compiler, and QEMU.

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "Then:        lockstep replay OUT/findings/ID/reproducer.lst",
             "Report:      lockstep report OUT [OUT...] --out out/report",
             ""},
-        subcommands = {FuzzCommand.class, ReplayCommand.class, ReportCommand.class, FormatsCommand.class, BenchCommand.class, KernelSelftestCommand.class, SoakCommand.class,
+        subcommands = {FuzzCommand.class, ReplayCommand.class, ReportCommand.class, FormatsCommand.class, BenchCommand.class, KernelSelftestCommand.class, SoakCommand.class, LavaResultsCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 findings (fuzz --fail-on-findings) or still reproduces (replay), 2 bad input or setup,",
             "3 internal error (a Lockstep bug)."})

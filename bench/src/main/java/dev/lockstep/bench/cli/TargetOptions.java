@@ -3,6 +3,8 @@ package dev.lockstep.bench.cli;
 import dev.lockstep.bench.target.AgentBuild;
 import dev.lockstep.bench.target.AgentProcess;
 import dev.lockstep.bench.target.AgentTarget;
+import dev.lockstep.bench.target.DeviceImage;
+import dev.lockstep.bench.target.QemuDeviceProcess;
 import dev.lockstep.bench.link.LinkFaults;
 import dev.lockstep.bench.target.HostAgentProcess;
 import dev.lockstep.bench.target.PortAgentProcess;
@@ -16,9 +18,13 @@ import picocli.CommandLine.Option;
 
 /** The options every command that talks to a target shares: which target, which driver, which link. */
 final class TargetOptions {
+    /** A loaded 2-core machine boots Debian's arm64 kernel under TCG in about a minute; this leaves room. */
+    static final java.time.Duration DEVICE_BOOT = java.time.Duration.ofMinutes(5);
+
     @Option(names = "--target", defaultValue = "host", paramLabel = "KIND",
-            description = "Driver under test: host (the real kernel sources in a local agent, default). "
-                    + "qemu, m1n1 and device are planned.")
+            description = "Driver under test: host (the real kernel sources in a local agent, default), or device "
+                    + "(the agent module inside a booted kernel: Debian's arm64 kernel under QEMU, or with --port a real "
+                    + "machine running lockstep.ko and its relay; docs/hardware.md). qemu and m1n1 are planned.")
     String target;
 
     @Option(names = "--kernel-src", paramLabel = "DIR",
@@ -77,8 +83,16 @@ final class TargetOptions {
 
     /** Checks what can be checked before anything is started, so bad input costs nothing. */
     void validate() throws UsageError {
-        if (!target.equals("host")) {
-            throw new UsageError("target '" + target + "' is not available yet; use --target host (or --port DEV for an agent on a serial line)");
+        if (!target.equals("host") && !target.equals("device")) {
+            throw new UsageError("target '" + target + "' is not available yet; use --target host or --target device "
+                    + "(or --port DEV for an agent on a serial line)");
+        }
+        if (target.equals("device") && kernelSrc != null) {
+            throw new UsageError("--kernel-src builds the host agent; the device target runs the kernel it boots "
+                    + "(Debian's arm64 kernel, or your machine's with --port): drop one of them");
+        }
+        if (target.equals("device") && sanitize) {
+            throw new UsageError("--sanitize builds the host agent with ASan; the device target runs a real kernel: drop one of them");
         }
         if (kernelSrc != null && !Files.isDirectory(kernelSrc)) {
             throw new UsageError("--kernel-src " + kernelSrc + ": no such directory; pass the top of a Linux source tree");
@@ -95,6 +109,12 @@ final class TargetOptions {
         }
         if (!link.equals("pty") && !link.equals("stdio")) {
             throw new UsageError("--link " + link + ": use pty or stdio");
+        }
+        if (target.equals("device") && faults().killEvery() > 0) {
+            // The rebuild after a kill replays the case and wants every answer as before, table
+            // addresses in the cfg included: only the host agent's arena allocates the same way twice.
+            throw new UsageError("--link-faults kill=N rebuilds a case on a fresh agent that must put its tables at the same "
+                    + "addresses; a real kernel does not: drop kill= for --target device (corrupt, drop, dup, stall and disconnect work)");
         }
         faults();
     }
@@ -115,8 +135,14 @@ final class TargetOptions {
         return dir -> {
             try {
                 Target t = open(dir);
-                if (t instanceof dev.lockstep.bench.target.AgentTarget a) {
+                if (t instanceof dev.lockstep.bench.target.AgentTarget a && (a.info().capabilities() & 2) != 0) {
                     return a;
+                }
+                if (t instanceof dev.lockstep.bench.target.AgentTarget a) {
+                    String driver = a.info().driverVersion();
+                    t.close();
+                    throw new dev.lockstep.bench.target.TargetSetupException("the agent of " + driver
+                            + " has no RTKit (capability bit 1): its kernel lacks CONFIG_APPLE_RTKIT, as Debian's arm64 6.1 does; use --target host");
                 }
                 t.close();
                 throw new dev.lockstep.bench.target.TargetSetupException("this target does not speak RTKit frames");
@@ -132,13 +158,18 @@ final class TargetOptions {
             AgentProcess process;
             if (port != null) {
                 process = new PortAgentProcess(port, baud);
+            } else if (target.equals("device")) {
+                DeviceImage image = DeviceImage.build();
+                Files.createDirectories(runDir);
+                process = new QemuDeviceProcess(image, runDir.resolve("device-console.log"), DEVICE_BOOT);
             } else {
                 HostAgentProcess.Mode mode = link.equals("pty") ? HostAgentProcess.Mode.PTY : HostAgentProcess.Mode.STDIO;
                 Path binary = AgentBuild.build(Optional.ofNullable(kernelSrc), sanitize);
                 Files.createDirectories(runDir);
                 process = new HostAgentProcess(binary, mode, runDir.resolve("agent.log"));
             }
-            return new AgentTarget(port != null ? "serial" : "host", process, watchdogMillis, faults());
+            String kind = target.equals("device") ? "device" : port != null ? "serial" : "host";
+            return new AgentTarget(kind, process, watchdogMillis, faults());
         } catch (TargetSetupException e) {
             throw new UsageError(e.getMessage());
         } catch (IOException e) {

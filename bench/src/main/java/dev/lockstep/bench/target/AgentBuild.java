@@ -57,19 +57,34 @@ public final class AgentBuild {
      * @throws TargetSetupException with the build script's one-line error
      */
     public static Path build(Optional<Path> kernelSrc, boolean sanitize, List<String> extraArgs) throws TargetSetupException {
-        Path script = root().resolve("src/build/build-agent.sh");
+        List<String> args = new ArrayList<>();
+        kernelSrc.ifPresent(k -> {
+            args.add("--kernel-src");
+            args.add(k.toString());
+        });
+        if (sanitize) {
+            args.add("--sanitize");
+        }
+        args.addAll(extraArgs);
+        Path bin = runScript("build-agent.sh", args);
+        if (!Files.isExecutable(bin)) {
+            throw new TargetSetupException("the build printed " + bin + ", which is not an executable");
+        }
+        return bin;
+    }
+
+    /**
+     * Runs one of the build scripts in src/build and returns the path it printed last on stdout.
+     *
+     * @throws TargetSetupException with the script's one-line error
+     */
+    public static Path runScript(String name, List<String> args) throws TargetSetupException {
+        Path script = root().resolve("src/build").resolve(name);
         if (!Files.isRegularFile(script)) {
             throw new TargetSetupException("cannot find " + script + "; run lockstep from its checkout or set LOCKSTEP_ROOT");
         }
         List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
-        kernelSrc.ifPresent(k -> {
-            cmd.add("--kernel-src");
-            cmd.add(k.toString());
-        });
-        if (sanitize) {
-            cmd.add("--sanitize");
-        }
-        cmd.addAll(extraArgs);
+        cmd.addAll(args);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
             p.getOutputStream().close();
@@ -106,11 +121,7 @@ public final class AgentBuild {
                 String lastLine = text.isEmpty() ? "the build failed (exit " + rc + ")" : text.substring(text.lastIndexOf('\n') + 1);
                 throw new TargetSetupException(lastLine.startsWith("lockstep: ") ? lastLine.substring(10) : lastLine);
             }
-            Path bin = Path.of(last);
-            if (!Files.isExecutable(bin)) {
-                throw new TargetSetupException("the build printed " + last + ", which is not an executable");
-            }
-            return bin;
+            return Path.of(last);
         } catch (IOException e) {
             throw new TargetSetupException("cannot run " + script + ": " + e.getMessage());
         } catch (InterruptedException e) {

@@ -75,6 +75,29 @@ class BadInputTest {
     }
 
     @Test
+    void unknownTargetNamesTheOnesThatExist() {
+        assertOneLine(run("fuzz", "--target", "fpga", "--ops", "10", "--out", dir.resolve("a").toString()), "--target device");
+    }
+
+    @Test
+    void deviceTargetRefusesAKernelTreeItWouldNotUse() throws Exception {
+        assertOneLine(run("fuzz", "--target", "device", "--kernel-src", dir.toString(), "--ops", "10", "--out", dir.resolve("a").toString()),
+                "--kernel-src builds the host agent");
+    }
+
+    @Test
+    void deviceTargetRefusesInjectedKills() {
+        assertOneLine(run("fuzz", "--target", "device", "--link-faults", "kill=1000", "--ops", "10", "--out", dir.resolve("a").toString()),
+                "drop kill= for --target device");
+    }
+
+    @Test
+    void deviceTargetRefusesTheHostSanitizer() {
+        assertOneLine(run("fuzz", "--target", "device", "--sanitize", "--ops", "10", "--out", dir.resolve("a").toString()),
+                "--sanitize builds the host agent");
+    }
+
+    @Test
     void missingKernelTree() {
         assertOneLine(run("fuzz", "--kernel-src", dir.resolve("nope").toString(), "--ops", "10", "--out", dir.resolve("a").toString()),
                 "--kernel-src");

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* See stdint.h: the shared agent files' C library, from the kernel. */
+#ifndef LOCKSTEP_COMPAT_STRING_H
+#define LOCKSTEP_COMPAT_STRING_H
+
+#include <linux/string.h>
+
+#endif
