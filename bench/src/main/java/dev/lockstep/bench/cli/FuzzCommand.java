@@ -153,7 +153,9 @@ final class FuzzCommand implements Callable<Integer> {
         checkFresh(dir);
         KnownDivergences known = loadKnown();
         targetOptions.validate();
-        String command = "lockstep fuzz --target " + targetOptions.target + " --format " + fmt.cliName() + " --granule " + g.label()
+        targetOptions.checkFormat(fmt);
+        String command = "lockstep fuzz --target " + targetOptions.target + (targetOptions.judge != null ? " --judge " + targetOptions.judge : "")
+                + " --format " + fmt.cliName() + " --granule " + g.label()
                 + " --ias " + cfg.ias() + " --oas " + cfg.oas() + " --seed " + theSeed
                 + (maxOps != null ? " --ops " + maxOps : "") + (seconds > 0 ? " --duration " + seconds + "s" : "")
                 + " --batch " + batch + (targetOptions.kernelSrc != null ? " --kernel-src " + targetOptions.kernelSrc : "");
@@ -228,7 +230,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     private Integer run(CampaignSettings settings, KnownDivergences known, CampaignSummary earlier) throws UsageError {
         Path dir = settings.out();
-        try (Target target = targetOptions.open(dir)) {
+        try (Target target = targetOptions.open(dir, settings.options())) {
             System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
                     + ": " + target.info().driverVersion());
             Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided);

@@ -17,9 +17,15 @@ import picocli.CommandLine.Option;
 /** The options every command that talks to a target shares: which target, which driver, which link. */
 final class TargetOptions {
     @Option(names = "--target", defaultValue = "host", paramLabel = "KIND",
-            description = "Driver under test: host (the real kernel sources in a local agent, default). "
-                    + "qemu, m1n1 and device are planned.")
+            description = "Driver under test: host (the real kernel sources in a local agent, default), or qemu "
+                    + "(the model builds the tables and QEMU's hardware walker judges them; docs/qemu-oracle.md). "
+                    + "m1n1 and device are planned.")
     String target;
+
+    @Option(names = "--judge", paramLabel = "qemu",
+            description = "Judge the driver's tables with QEMU's hardware table walker (AT instructions) too, beside "
+                    + "the model's walker: the architecture itself. LPAE formats; findings titled 'qemu: ...'.")
+    String judge;
 
     @Option(names = "--kernel-src", paramLabel = "DIR",
             description = "Build the host agent from this kernel tree (e.g. your patched tree) instead of Debian's linux-source-6.1.")
@@ -53,6 +59,7 @@ final class TargetOptions {
     java.util.Map<String, String> asMap() {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put("kind", target);
+        if (judge != null) m.put("judge", judge);
         if (kernelSrc != null) m.put("kernel_src", kernelSrc.toAbsolutePath().toString());
         if (port != null) m.put("port", port);
         m.put("baud", Integer.toString(baud));
@@ -66,6 +73,7 @@ final class TargetOptions {
     /** Takes the target back from a manifest written by {@link #asMap()}. */
     void restore(java.util.Map<String, String> m) {
         target = m.getOrDefault("kind", "host");
+        judge = m.get("judge");
         kernelSrc = m.containsKey("kernel_src") ? Path.of(m.get("kernel_src")) : null;
         port = m.get("port");
         baud = Integer.parseInt(m.getOrDefault("baud", "115200"));
@@ -77,8 +85,18 @@ final class TargetOptions {
 
     /** Checks what can be checked before anything is started, so bad input costs nothing. */
     void validate() throws UsageError {
-        if (!target.equals("host")) {
-            throw new UsageError("target '" + target + "' is not available yet; use --target host (or --port DEV for an agent on a serial line)");
+        if (!target.equals("host") && !target.equals("qemu")) {
+            throw new UsageError("target '" + target + "' is not available yet; use --target host or qemu (or --port DEV for an agent on a serial line)");
+        }
+        if (judge != null && !judge.equals("qemu")) {
+            throw new UsageError("--judge " + judge + ": the only other judge is qemu (QEMU's hardware table walker)");
+        }
+        if (judge != null && target.equals("qemu")) {
+            throw new UsageError("--judge qemu is what --target qemu does already; drop one of them");
+        }
+        if ((judge != null || target.equals("qemu")) && dev.lockstep.bench.m1n1.QemuMachine.findQemu().isEmpty()) {
+            throw new UsageError(dev.lockstep.bench.m1n1.QemuMachine.QEMU
+                    + " is not installed: apt-get install qemu-system-arm gcc-aarch64-linux-gnu (or run src/build/setup.sh)");
         }
         if (kernelSrc != null && !Files.isDirectory(kernelSrc)) {
             throw new UsageError("--kernel-src " + kernelSrc + ": no such directory; pass the top of a Linux source tree");
@@ -126,8 +144,46 @@ final class TargetOptions {
         };
     }
 
+    /** QEMU walks VMSA tables only: a DART format with --target qemu or --judge qemu is refused before anything starts. */
+    void checkFormat(dev.lockstep.models.iopgtable.PgtableFormat format) throws UsageError {
+        boolean dart = format == dev.lockstep.models.iopgtable.PgtableFormat.APPLE_DART
+                || format == dev.lockstep.models.iopgtable.PgtableFormat.APPLE_DART2;
+        if (dart && (judge != null || target.equals("qemu"))) {
+            throw new UsageError("QEMU's walker walks ARMv8 (LPAE) tables; " + format.cliName()
+                    + " is not one: use an arm64-lpae or arm32-lpae format with " + (judge != null ? "--judge qemu" : "--target qemu"));
+        }
+    }
+
     Target open(Path runDir) throws UsageError {
+        return open(runDir, dev.lockstep.bench.engine.ModelOptions.none());
+    }
+
+    /** The target, with the model options a model-built target (--target qemu) encodes its tables under. */
+    Target open(Path runDir, dev.lockstep.bench.engine.ModelOptions options) throws UsageError {
         validate();
+        java.time.Duration qemuTimeout = java.time.Duration.ofMillis(Math.max(watchdogMillis, 10_000));
+        if (target.equals("qemu")) {
+            try {
+                return new dev.lockstep.bench.target.QemuTarget(dev.lockstep.bench.m1n1.HardwareWalker.start(
+                        dev.lockstep.bench.target.QemuTarget.ramTop(), qemuTimeout), options.vmsa());
+            } catch (IOException | dev.lockstep.bench.link.LinkException e) {
+                throw new UsageError("cannot start the qemu target: " + e.getMessage());
+            }
+        }
+        Target host = openAgent(runDir);
+        if (judge == null) {
+            return host;
+        }
+        try {
+            return new dev.lockstep.bench.target.JudgedTarget(host, dev.lockstep.bench.m1n1.HardwareWalker.start(
+                    host.info().arenaBase() + host.info().arenaSize(), qemuTimeout));
+        } catch (IOException | dev.lockstep.bench.link.LinkException e) {
+            host.close();
+            throw new UsageError("cannot start QEMU for --judge qemu: " + e.getMessage());
+        }
+    }
+
+    private Target openAgent(Path runDir) throws UsageError {
         try {
             AgentProcess process;
             if (port != null) {

@@ -1,18 +1,12 @@
 package dev.lockstep.bench.m1n1;
 
-import dev.lockstep.models.vmsa.CachePolicy;
 import dev.lockstep.models.vmsa.Descriptor;
-import dev.lockstep.models.vmsa.FaultKind;
 import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.models.vmsa.LeafAttributes;
-import dev.lockstep.models.vmsa.MemoryType;
-import dev.lockstep.models.vmsa.Permissions;
-import dev.lockstep.models.vmsa.Shareability;
 import dev.lockstep.models.vmsa.SparseMemory;
 import dev.lockstep.models.vmsa.Stage;
 import dev.lockstep.models.vmsa.Translation;
 import dev.lockstep.models.vmsa.WalkConfig;
-import dev.lockstep.models.vmsa.WalkStep;
 import dev.lockstep.models.vmsa.Walker;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -171,8 +165,8 @@ public final class OracleCheck {
                 long va = s.vaOf(queries.get(i));
                 AtKind kind = queries.get(i).kind();
                 Translation model = Walker.walk(s.cfg, s.mem, va);
-                Expected exp = expected(model, kind);
-                outcomes.merge(s.flavour + " " + exp.label, 1, Integer::sum);
+                ParComparison.Expected exp = ParComparison.expected(model, kind);
+                outcomes.merge(s.flavour + " " + exp.label(), 1, Integer::sum);
                 compare(s, va, kind, model, exp, answers.get(i), diffs);
             }
             done += n;
@@ -180,145 +174,11 @@ public final class OracleCheck {
         return new Result(granule, done, scenarios, atNanos, System.nanoTime() - t0, outcomes, diffs);
     }
 
-    // --- expectation ---
-
-    /** What the model predicts PAR_EL1 says: a fault code, a walk abort, or a translation. */
-    record Expected(String label, int fst, boolean walkAbort, Translation.Translated ok) {
-    }
-
-    static Expected expected(Translation t, AtKind kind) {
-        if (t instanceof Translation.Fault f) {
-            int level = f.level();
-            return switch (f.kind()) {
-                case TRANSLATION -> new Expected("translation fault L" + level, 0b000100 | level, false, null);
-                case ADDRESS_SIZE -> new Expected("address size fault L" + level, level, false, null);
-                case ACCESS_FLAG -> new Expected("access flag fault L" + level, 0b001000 | level, false, null);
-                case EXTERNAL_ABORT_ON_WALK -> new Expected("external abort on walk L" + level, 0b010100 | level, true, null);
-            };
-        }
-        Translation.Translated ok = (Translation.Translated) t;
-        Permissions p = ok.permissions();
-        boolean allowed = kind.el0() ? (kind.write() ? p.el0Write() : p.el0Read())
-                : (kind.write() ? p.el1Write() : p.el1Read());
-        if (!allowed) {
-            return new Expected("permission fault L" + ok.level(), 0b001100 | ok.level(), false, null);
-        }
-        return new Expected("translated L" + ok.level() + " " + ok.kind(), 0, false, ok);
-    }
-
-    private static void compare(Scenario s, long va, AtKind kind, Translation model, Expected exp,
+    private static void compare(Scenario s, long va, AtKind kind, Translation model, ParComparison.Expected exp,
                                 AtOracle.Answer hw, List<Difference> diffs) {
-        String modelText = describe(model, exp);
-        String walk = walkText(model);
-        String blockAt = reservedBlock(model);
-        String hwText = hw + (hw instanceof AtOracle.Par p ? " " + parText(p) : "");
-        if (blockAt != null && !sameAsHardwareAbort(exp, hw)) {
-            // The model reads a block descriptor where the architecture permits none as reserved;
-            // QEMU 7.2 walks it as a block.
-            String why = "QEMU 7.2 walks a reserved " + s.cfg.granule().label() + " block descriptor at " + blockAt
-                    + " as a block";
-            diffs.add(s.difference(why, true, va, kind, modelText, hwText, walk));
-            return;
-        }
-        if (exp.walkAbort) {
-            if (!(hw instanceof AtOracle.WalkAbort)) {
-                diffs.add(s.difference("walk abort expected", false, va, kind, modelText, hwText, walk));
-            }
-            return;
-        }
-        if (hw instanceof AtOracle.WalkAbort) {
-            diffs.add(s.difference("unexpected walk abort", false, va, kind, modelText, hwText, walk));
-            return;
-        }
-        AtOracle.Par par = (AtOracle.Par) hw;
-        if (exp.ok == null) {
-            // Stage 2's faults say so (PAR.S), and none of these is on a stage 1 walk (PAR.PTW).
-            boolean origin = par.stage2Fault() == s.flavour.stage2() && !par.ptw();
-            if (!par.fault() || par.fst() != exp.fst || !origin) {
-                diffs.add(s.difference("fault status", false, va, kind, modelText, hwText, walk));
-            }
-            return;
-        }
-        Translation.Translated ok = exp.ok;
-        if (par.fault()) {
-            diffs.add(s.difference("hardware faults, model translates", false, va, kind, modelText, hwText, walk));
-            return;
-        }
-        if (par.pa() != (ok.pa() & ~0xFFFL)) {
-            diffs.add(s.difference("output address", false, va, kind, modelText, hwText, walk));
-            return;
-        }
-        MemoryType hwType = MemoryType.fromMairAttr(par.attr());
-        if (!s.flavour.stage2() ? !hwType.equals(ok.memoryType()) : !cacheability(hwType).equals(cacheability(ok.memoryType()))) {
-            diffs.add(s.difference("memory type", false, va, kind, modelText, hwText, walk));
-            return;
-        }
-        boolean deviceOrNc = ok.memoryType() instanceof MemoryType.Device
-                || (ok.memoryType() instanceof MemoryType.Normal n && n.isNonCacheable());
-        if (deviceOrNc) {
-            if (par.sh() != 0b10) {
-                // QEMU 7.2 reports SH from the descriptor for Device and Normal-NC; the architecture
-                // says 0b10 (shared/spec/qemu-mmu-oracle.md).
-                diffs.add(s.difference("PAR.SH for Device/Normal-NC", true, va, kind, modelText, hwText, walk));
-            }
-            return;
-        }
-        Shareability want = s.lpa2() ? Shareability.fromSh(s.tcrSh) : ok.shareability();
-        if (Shareability.fromSh(par.sh()) != want) {
-            diffs.add(s.difference(s.lpa2() ? "shareability (LPA2: from " + (s.flavour.stage2() ? "VTCR" : "TCR") + ".SH0)"
-                    : "shareability", false, va, kind, modelText, hwText, walk));
-        }
-    }
-
-    /**
-     * A stage 2 PAR reports stage 1 and 2 combined; stage 1 (off, HCR_EL2.DC = 1) is Normal
-     * write-back with its allocation hints, so the combination has stage 2's type and cacheability
-     * and stage 1's hints. Stage 2 MemAttr carries no hints, so only type and cacheability compare.
-     */
-    private static String cacheability(MemoryType t) {
-        if (t instanceof MemoryType.Normal n) {
-            return "Normal(inner " + n.inner() + ", outer " + n.outer() + ")";
-        }
-        return t.toString();
-    }
-
-    /** "4k level 0" when the walk ended on a block-form descriptor the model reads as reserved. */
-    private static String reservedBlock(Translation t) {
-        if (!(t instanceof Translation.Fault f) || f.kind() != FaultKind.TRANSLATION || f.steps().isEmpty()) {
-            return null;
-        }
-        WalkStep last = f.steps().get(f.steps().size() - 1);
-        if (last.level() < Granule.PAGE_LEVEL && last.descriptor() instanceof Descriptor.Reserved) {
-            return "level " + last.level();
-        }
-        return null;
-    }
-
-    private static boolean sameAsHardwareAbort(Expected exp, AtOracle.Answer hw) {
-        return hw instanceof AtOracle.Par p && p.fault() && p.fst() == exp.fst;
-    }
-
-    static String describe(Translation t, Expected e) {
-        if (t instanceof Translation.Translated ok) {
-            return String.format("%s: pa 0x%x %s sh %d (%s) %s", e.label, ok.pa(), ok.memoryType(), ok.sh(),
-                    ok.shareability(), ok.permissions());
-        }
-        return e.label;
-    }
-
-    static String parText(AtOracle.Par p) {
-        if (p.fault()) {
-            return String.format("(fault FST 0x%02x%s%s)", p.fst(), p.stage2Fault() ? " stage 2" : "", p.ptw() ? " PTW" : "");
-        }
-        return String.format("(pa 0x%x attr 0x%02x %s sh %d)", p.pa(), p.attr(), MemoryType.fromMairAttr(p.attr()), p.sh());
-    }
-
-    static String walkText(Translation t) {
-        StringBuilder sb = new StringBuilder();
-        for (WalkStep st : t.steps()) {
-            sb.append(String.format("L%d[%d]@0x%x=0x%016x ", st.level(), st.index(), st.descriptorAddress(), st.raw()));
-        }
-        return sb.toString().strip();
+        ParComparison.compare(model, exp, kind, hw, s.flavour.stage2(), s.lpa2() ? s.tcrSh : -1).ifPresent(d -> diffs.add(
+                s.difference(d.what(), d.explained(), va, kind, ParComparison.describe(model, exp),
+                        hw + (hw instanceof AtOracle.Par p ? " " + ParComparison.parText(p) : ""), ParComparison.walkText(model))));
     }
 
     // --- scenarios ---

@@ -48,19 +48,7 @@ class QemuOracleTest {
 
     /** Skips (fails under CI=true) when QEMU or the cross compiler is missing. */
     static void requireQemu() {
-        String missing = null;
-        if (QemuMachine.findQemu().isEmpty()) {
-            missing = QemuMachine.QEMU + " is not installed (apt-get install qemu-system-arm, or src/build/setup.sh)";
-        } else if (!onPath("aarch64-linux-gnu-gcc")) {
-            missing = "aarch64-linux-gnu-gcc is not installed (apt-get install gcc-aarch64-linux-gnu, or src/build/setup.sh)";
-        }
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("the QEMU oracle cannot run under CI: " + missing);
-            }
-            System.err.println("QEMU tests skipped: " + missing);
-            Assumptions.assumeTrue(false, "QEMU oracle skipped: " + missing);
-        }
+        QemuTestSupport.requireQemu();
     }
 
     /**
@@ -259,38 +247,7 @@ class QemuOracleTest {
                 .limit(5).map(Object::toString).reduce("", (a, b) -> a + "\n" + b));
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static Path buildAgent() throws IOException, InterruptedException {
-        Path root = root();
-        Process p = new ProcessBuilder("bash", root.resolve("src/build/build-qemu-agent.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.waitFor() != 0 || out.isEmpty()) {
-            fail("build-qemu-agent.sh failed (exit " + p.exitValue() + ")");
-        }
-        return Path.of(out.substring(out.lastIndexOf('\n') + 1));
-    }
-
-    private static Path root() {
-        String r = System.getProperty("lockstep.root");
-        Path dir = r != null ? Path.of(r) : Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("src/build/build-qemu-agent.sh"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("no Lockstep checkout (src/build/build-qemu-agent.sh) at or above " + dir);
+    static Path buildAgent() throws Exception {
+        return QemuTestSupport.agent();
     }
 }
