@@ -213,6 +213,20 @@ class QemuOracleTest {
     }
 
     @Test
+    void uatTablesWalkStructurally() throws Exception {
+        UatOracleCheck.Result r = UatOracleCheck.on(machine).run(SEED * 31 + 5, TRANSLATIONS, 100);
+        System.out.printf("QEMU oracle UAT: %d translations, %d named and %d unexplained differences%n  outcomes: %s%n",
+                r.translations(), r.differences().size() - r.unexplained().size(), r.unexplained().size(), r.outcomes());
+        r.differences().stream().collect(java.util.stream.Collectors.groupingBy(
+                d -> (d.explained() ? "named: " : "UNEXPLAINED: ") + d.what(), java.util.TreeMap::new,
+                java.util.stream.Collectors.toList())).forEach((k, v) -> System.out.println("  " + k + ": "
+                + v.size() + ", e.g.\n" + v.get(0).toString().indent(4)));
+        assertEquals(TRANSLATIONS, r.translations());
+        assertTrue(r.outcomes().keySet().stream().anyMatch(k -> k.startsWith("page attr")), r.outcomes().toString());
+        assertEquals(List.of(), r.unexplained().stream().limit(5).map(Object::toString).toList());
+    }
+
+    @Test
     void theMailboxAndTheUartGiveTheSameAnswers() throws Exception {
         Assumptions.assumeTrue(machine.mailbox().isPresent(), "no shared RAM on this machine");
         int n = Math.max(200, TRANSLATIONS / 4);
