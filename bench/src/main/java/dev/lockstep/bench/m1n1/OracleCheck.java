@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -176,9 +177,13 @@ public final class OracleCheck {
 
     private static void compare(Scenario s, long va, AtKind kind, Translation model, ParComparison.Expected exp,
                                 AtOracle.Answer hw, List<Difference> diffs) {
-        ParComparison.compare(model, exp, kind, hw, s.flavour.stage2(), s.lpa2() ? s.tcrSh : -1).ifPresent(d -> diffs.add(
-                s.difference(d.what(), d.explained(), va, kind, ParComparison.describe(model, exp),
-                        hw + (hw instanceof AtOracle.Par p ? " " + ParComparison.parText(p) : ""), ParComparison.walkText(model))));
+        Optional<ParComparison.Disagreement> d = ParComparison.compare(model, exp, kind, hw, s.flavour.stage2(), s.lpa2() ? s.tcrSh : -1);
+        if (d.isPresent() && !d.get().explained() && s.flavour.stage2() && ParComparison.isRefusedStart(hw)
+                && ParComparison.qemuRefusesStage2Start(s.cfg.granule(), s.cfg.startLevel(), s.cfg.outputBits())) {
+            d = Optional.of(new ParComparison.Disagreement(ParComparison.S2_START_REFUSED, true));
+        }
+        d.ifPresent(x -> diffs.add(s.difference(x.what(), x.explained(), va, kind, ParComparison.describe(model, exp),
+                hw + (hw instanceof AtOracle.Par p ? " " + ParComparison.parText(p) : ""), ParComparison.walkText(model))));
     }
 
     // --- scenarios ---
@@ -294,7 +299,9 @@ public final class OracleCheck {
         static long vtcr(Granule g, int inputBits, int outputBits, int startLevel, int sh0) {
             long sl0 = (g == Granule.G4K ? 2 : 3) - startLevel;
             if (g == Granule.G16K && startLevel == 0) {
-                sl0 = 0b11; // FEAT_LPA2: 16K level 0
+                sl0 = 0b11; // FEAT_LPA2 (DS = 1): 16K level 0
+            } else if (g == Granule.G4K && startLevel == 3) {
+                sl0 = 0b11; // FEAT_TTST: 4K level 3
             }
             long ds = outputBits == 52 && g != Granule.G64K ? VTCR_DS : 0;
             return (64L - inputBits) | (sl0 << 6) | (1L << 8) | (1L << 10) | ((long) sh0 << 12) | (tg0(g) << 14)

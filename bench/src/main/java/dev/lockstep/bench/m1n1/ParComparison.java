@@ -25,6 +25,7 @@ public final class ParComparison {
     /** Named QEMU-versus-architecture facts, as they appear in {@link Disagreement#what()}. */
     public static final String PAR_SH_DEVICE_NC = "PAR.SH for Device/Normal-NC";
     public static final String RESERVED_BLOCK = "QEMU 7.2 walks a reserved block descriptor as a block";
+    public static final String S2_START_REFUSED = "QEMU 7.2 refuses this stage 2 start level";
 
     private ParComparison() {
     }
@@ -106,6 +107,27 @@ public final class ParComparison {
             return unexplained(lpa2Sh >= 0 ? "shareability (LPA2: from " + (stage2 ? "VTCR" : "TCR") + ".SH0)" : "shareability");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether QEMU 7.2 refuses a stage 2 walk that starts at {@code startLevel}, faulting every IPA
+     * with a stage 2 Translation fault at level 0, where the architecture walks it. The architecture
+     * bounds the start level by the implemented PA size (PAMax, 52 bits on -cpu max:
+     * {@code AArch64.S2InvalidSL}); QEMU 7.2 checks VTCR_EL2.PS instead (4K level 0 with PS up to
+     * 42 bits, 16K level 1 up to 40, 64K level 1 up to 42), and refuses a 16K start at level 0
+     * (VTCR.SL0 = 0b11, which FEAT_LPA2 permits with DS = 1) whatever PS says.
+     */
+    public static boolean qemuRefusesStage2Start(Granule g, int startLevel, int outputBits) {
+        return switch (g) {
+            case G4K -> startLevel == 0 && outputBits <= 42;
+            case G16K -> startLevel == 0 || (startLevel == 1 && outputBits <= 40);
+            case G64K -> startLevel == 1 && outputBits <= 42;
+        };
+    }
+
+    /** The answer QEMU 7.2 gives for every IPA of a start level it refuses: stage 2 Translation fault, level 0. */
+    public static boolean isRefusedStart(AtOracle.Answer hw) {
+        return hw instanceof AtOracle.Par p && p.fault() && p.stage2Fault() && p.fst() == 0b000100;
     }
 
     public static boolean deviceOrNonCacheable(MemoryType t) {
