@@ -193,6 +193,7 @@ final class FuzzCommand implements Callable<Integer> {
         checkFresh(dir);
         Path known = knownFile != null ? knownFile : AgentBuild.root().resolve("known-divergences.ini");
         targetOptions.validate();
+        targetOptions.checkRtkit();
         System.err.println("lockstep: RTKit campaign, seed " + theSeed + "  -> " + dir);
         return dev.lockstep.bench.rtkit.RtkitCampaign.run(dir, new dev.lockstep.bench.rtkit.RtkitCampaign.Settings(theSeed,
                 maxOps == null ? Long.MAX_VALUE : maxOps, secs > 0 ? java.time.Duration.ofSeconds(secs) : java.time.Duration.ofDays(365),

@@ -131,6 +131,10 @@ final class TargetOptions {
     /** The same target as an RTKit campaign needs it: the agent itself, which speaks RTKit frames too. */
     dev.lockstep.bench.rtkit.RtkitCampaign.Opener rtkitOpener() {
         return dir -> {
+            if (judge != null || target.equals("qemu")) {
+                throw new dev.lockstep.bench.target.TargetSetupException(
+                        "RTKit has no tables for QEMU's walker: run it on --target host, without --judge");
+            }
             try {
                 Target t = open(dir);
                 if (t instanceof dev.lockstep.bench.target.AgentTarget a) {
@@ -151,6 +155,13 @@ final class TargetOptions {
         if (dart && (judge != null || target.equals("qemu"))) {
             throw new UsageError("QEMU's walker walks ARMv8 (LPAE) tables; " + format.cliName()
                     + " is not one: use an arm64-lpae or arm32-lpae format with " + (judge != null ? "--judge qemu" : "--target qemu"));
+        }
+    }
+
+    /** RTKit campaigns have no page tables for QEMU to walk. */
+    void checkRtkit() throws UsageError {
+        if (judge != null || target.equals("qemu")) {
+            throw new UsageError("RTKit has no tables for QEMU's walker: run it on --target host, without --judge");
         }
     }
 

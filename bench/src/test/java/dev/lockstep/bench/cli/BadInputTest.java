@@ -59,6 +59,12 @@ class BadInputTest {
     }
 
     @Test
+    void rtkitHasNoTablesForQemu() {
+        assertOneLine(run("fuzz", "--format", "rtkit", "--judge", "qemu", "--ops", "10", "--out", dir.resolve("a").toString()),
+                "RTKit has no tables");
+    }
+
+    @Test
     void qemuCannotWalkDartTables() {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.lockstep.bench.m1n1.QemuMachine.findQemu().isPresent(), "no QEMU here");
         assertOneLine(run("fuzz", "--target", "qemu", "--format", "dart", "--out", dir.resolve("a").toString()), "dart is not one");
