@@ -1,6 +1,7 @@
 package dev.lockstep.bench.target;
 
 import dev.lockstep.bench.m1n1.HardwareWalker;
+import dev.lockstep.bench.m1n1.ParComparison;
 import dev.lockstep.bench.wire.AgentInfo;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.MemoryDelta;
@@ -160,15 +161,27 @@ public final class QemuTarget implements Target {
         return result(a, 0, 0, kv);
     }
 
-    /** The stage-1 rule's start level, one lower with concatenated tables where the granule lacks that level. */
+    /**
+     * The stage-1 rule's start level, or the next one down with concatenated tables where the
+     * granule lacks it, or where QEMU 7.2 would refuse it (docs/qemu-oracle.md): both are the
+     * architecture's, and QEMU can only judge the second.
+     */
     private static WalkConfig stage2(PgtableConfig cfg, int outputBits, long root) {
+        WalkConfig fallback = null;
         IllegalArgumentException last = null;
         for (int level = cfg.ruleStartLevel(); level <= Granule.PAGE_LEVEL; level++) {
             try {
-                return WalkConfig.stage2(cfg.granule(), cfg.ias(), outputBits, root, level);
+                WalkConfig w = WalkConfig.stage2(cfg.granule(), cfg.ias(), outputBits, root, level);
+                if (!ParComparison.qemuRefusesStage2Start(cfg.granule(), level, outputBits)) {
+                    return w;
+                }
+                fallback = fallback == null ? w : fallback;
             } catch (IllegalArgumentException e) {
                 last = e;
             }
+        }
+        if (fallback != null) {
+            return fallback;
         }
         throw last;
     }
