@@ -125,3 +125,24 @@ at_s1:
 20:	isb
 	mrs	x0, par_el1
 	ret
+
+/*
+ * u64 at_s12(u64 ipa, u64 which): one AT S12E* instruction on the EL1&0
+ * regime with stage 2 enabled (HCR_EL2.VM), whose registers the caller has
+ * loaded.  Returns PAR_EL1; external aborts as for at_s1.
+ */
+	.global	at_s12
+at_s12:
+	adr	x2, 30f
+	add	x2, x2, x1, lsl #3
+	br	x2
+30:	at	s12e1r, x0
+	b	40f
+	at	s12e1w, x0
+	b	40f
+	at	s12e0r, x0
+	b	40f
+	at	s12e0w, x0
+40:	isb
+	mrs	x0, par_el1
+	ret

@@ -177,7 +177,9 @@ final class FuzzCommand implements Callable<Integer> {
         checkFresh(dir);
         KnownDivergences known = loadKnown();
         targetOptions.validate();
-        String command = "lockstep fuzz --target " + targetOptions.target + " --format " + fmt.cliName() + " --granule " + g.label()
+        targetOptions.checkFormat(fmt);
+        String command = "lockstep fuzz --target " + targetOptions.target + (targetOptions.judge != null ? " --judge " + targetOptions.judge : "")
+                + " --format " + fmt.cliName() + " --granule " + g.label()
                 + " --ias " + cfg.ias() + " --oas " + cfg.oas() + " --seed " + theSeed
                 + (maxOps != null ? " --ops " + maxOps : "") + (seconds > 0 ? " --duration " + seconds + "s" : "")
                 + (cfg.quirks() != 0 ? " --quirks " + Quirk.describe(cfg.quirks()) : "")
@@ -217,6 +219,7 @@ final class FuzzCommand implements Callable<Integer> {
         checkFresh(dir);
         Path known = knownFile != null ? knownFile : AgentBuild.root().resolve("known-divergences.ini");
         targetOptions.validate();
+        targetOptions.checkRtkit();
         System.err.println("lockstep: RTKit campaign, seed " + theSeed + "  -> " + dir);
         return dev.lockstep.bench.rtkit.RtkitCampaign.run(dir, new dev.lockstep.bench.rtkit.RtkitCampaign.Settings(theSeed,
                 maxOps == null ? Long.MAX_VALUE : maxOps, secs > 0 ? java.time.Duration.ofSeconds(secs) : java.time.Duration.ofDays(365),
@@ -254,7 +257,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     private Integer run(CampaignSettings settings, KnownDivergences known, CampaignSummary earlier) throws UsageError {
         Path dir = settings.out();
-        try (Target target = targetOptions.open(dir)) {
+        try (Target target = targetOptions.open(dir, settings.options())) {
             System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
                     + ": " + target.info().driverVersion());
             Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided);

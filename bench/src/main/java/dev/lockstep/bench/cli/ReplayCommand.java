@@ -43,7 +43,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new UsageError(e.getMessage());
         }
         Path runDir = Files.createTempDirectory("lockstep-replay");
-        try (Target target = targetOptions.open(runDir)) {
+        targetOptions.checkFormat(r.config().format());
+        try (Target target = targetOptions.open(runDir, r.options())) {
             List<Divergence> run = new CaseRunner(target, r.config(), r.options(), r.batch()).run(r.ops());
             Optional<Divergence> same = run.stream().filter(x -> x.title().equals(r.title())).findFirst();
             if (same.isPresent()) {

@@ -22,10 +22,16 @@ final class TargetOptions {
     static final java.time.Duration DEVICE_BOOT = java.time.Duration.ofMinutes(5);
 
     @Option(names = "--target", defaultValue = "host", paramLabel = "KIND",
-            description = "Driver under test: host (the real kernel sources in a local agent, default), or device "
+            description = "Driver under test: host (the real kernel sources in a local agent, default), device "
                     + "(the agent module inside a booted kernel: Debian's arm64 kernel under QEMU, or with --port a real "
-                    + "machine running lockstep.ko and its relay; docs/hardware.md). qemu and m1n1 are planned.")
+                    + "machine running lockstep.ko and its relay; docs/hardware.md), or qemu (the model builds the tables "
+                    + "and QEMU's hardware walker judges them; docs/qemu-oracle.md). m1n1 is planned.")
     String target;
+
+    @Option(names = "--judge", paramLabel = "qemu",
+            description = "Judge the driver's tables with QEMU's hardware table walker (AT instructions) too, beside "
+                    + "the model's walker: the architecture itself. LPAE formats; findings titled 'qemu: ...'.")
+    String judge;
 
     @Option(names = "--kernel-src", paramLabel = "DIR",
             description = "Build the host agent from this kernel tree (e.g. your patched tree) instead of Debian's linux-source-6.1.")
@@ -59,6 +65,7 @@ final class TargetOptions {
     java.util.Map<String, String> asMap() {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put("kind", target);
+        if (judge != null) m.put("judge", judge);
         if (kernelSrc != null) m.put("kernel_src", kernelSrc.toAbsolutePath().toString());
         if (port != null) m.put("port", port);
         m.put("baud", Integer.toString(baud));
@@ -72,6 +79,7 @@ final class TargetOptions {
     /** Takes the target back from a manifest written by {@link #asMap()}. */
     void restore(java.util.Map<String, String> m) {
         target = m.getOrDefault("kind", "host");
+        judge = m.get("judge");
         kernelSrc = m.containsKey("kernel_src") ? Path.of(m.get("kernel_src")) : null;
         port = m.get("port");
         baud = Integer.parseInt(m.getOrDefault("baud", "115200"));
@@ -83,8 +91,8 @@ final class TargetOptions {
 
     /** Checks what can be checked before anything is started, so bad input costs nothing. */
     void validate() throws UsageError {
-        if (!target.equals("host") && !target.equals("device")) {
-            throw new UsageError("target '" + target + "' is not available yet; use --target host or --target device "
+        if (!target.equals("host") && !target.equals("device") && !target.equals("qemu")) {
+            throw new UsageError("target '" + target + "' is not available yet; use --target host, device or qemu "
                     + "(or --port DEV for an agent on a serial line)");
         }
         if (target.equals("device") && kernelSrc != null) {
@@ -93,6 +101,19 @@ final class TargetOptions {
         }
         if (target.equals("device") && sanitize) {
             throw new UsageError("--sanitize builds the host agent with ASan; the device target runs a real kernel: drop one of them");
+        }
+        if (judge != null && !judge.equals("qemu")) {
+            throw new UsageError("--judge " + judge + ": the only other judge is qemu (QEMU's hardware table walker)");
+        }
+        if (judge != null && target.equals("qemu")) {
+            throw new UsageError("--judge qemu is what --target qemu does already; drop one of them");
+        }
+        if (judge != null && (target.equals("device") || port != null)) {
+            throw new UsageError("--judge qemu loads the host agent's arena into QEMU; a device's tables live in its own memory: use --target host");
+        }
+        if ((judge != null || target.equals("qemu")) && dev.lockstep.bench.m1n1.QemuMachine.findQemu().isEmpty()) {
+            throw new UsageError(dev.lockstep.bench.m1n1.QemuMachine.QEMU
+                    + " is not installed: apt-get install qemu-system-arm gcc-aarch64-linux-gnu (or run src/build/setup.sh)");
         }
         if (kernelSrc != null && !Files.isDirectory(kernelSrc)) {
             throw new UsageError("--kernel-src " + kernelSrc + ": no such directory; pass the top of a Linux source tree");
@@ -133,6 +154,10 @@ final class TargetOptions {
     /** The same target as an RTKit campaign needs it: the agent itself, which speaks RTKit frames too. */
     dev.lockstep.bench.rtkit.RtkitCampaign.Opener rtkitOpener() {
         return dir -> {
+            if (judge != null || target.equals("qemu")) {
+                throw new dev.lockstep.bench.target.TargetSetupException(
+                        "RTKit has no tables for QEMU's walker: run it on --target host, without --judge");
+            }
             try {
                 Target t = open(dir);
                 if (t instanceof dev.lockstep.bench.target.AgentTarget a && (a.info().capabilities() & 2) != 0) {
@@ -152,8 +177,57 @@ final class TargetOptions {
         };
     }
 
+    /**
+     * QEMU walks VMSA tables only: a DART or Mali format (Mali's level-3 pages use the block type,
+     * which a VMSA walk reads as invalid) with --target qemu or --judge qemu is refused before anything starts.
+     */
+    void checkFormat(dev.lockstep.models.iopgtable.PgtableFormat format) throws UsageError {
+        boolean dart = format == dev.lockstep.models.iopgtable.PgtableFormat.APPLE_DART
+                || format == dev.lockstep.models.iopgtable.PgtableFormat.APPLE_DART2
+                || format == dev.lockstep.models.iopgtable.PgtableFormat.ARM_MALI_LPAE;
+        if (dart && (judge != null || target.equals("qemu"))) {
+            throw new UsageError("QEMU's walker walks ARMv8 (LPAE) tables; " + format.cliName()
+                    + " is not one: use an arm64-lpae or arm32-lpae format with " + (judge != null ? "--judge qemu" : "--target qemu"));
+        }
+    }
+
+    /** RTKit campaigns have no page tables for QEMU to walk. */
+    void checkRtkit() throws UsageError {
+        if (judge != null || target.equals("qemu")) {
+            throw new UsageError("RTKit has no tables for QEMU's walker: run it on --target host, without --judge");
+        }
+    }
+
     Target open(Path runDir) throws UsageError {
+        return open(runDir, dev.lockstep.bench.engine.ModelOptions.none());
+    }
+
+    /** The target, with the model options a model-built target (--target qemu) encodes its tables under. */
+    Target open(Path runDir, dev.lockstep.bench.engine.ModelOptions options) throws UsageError {
         validate();
+        java.time.Duration qemuTimeout = java.time.Duration.ofMillis(Math.max(watchdogMillis, 10_000));
+        if (target.equals("qemu")) {
+            try {
+                return new dev.lockstep.bench.target.QemuTarget(dev.lockstep.bench.m1n1.HardwareWalker.start(
+                        dev.lockstep.bench.target.QemuTarget.ramTop(), qemuTimeout), options.vmsa());
+            } catch (IOException | dev.lockstep.bench.link.LinkException e) {
+                throw new UsageError("cannot start the qemu target: " + e.getMessage());
+            }
+        }
+        Target host = openAgent(runDir);
+        if (judge == null) {
+            return host;
+        }
+        try {
+            return new dev.lockstep.bench.target.JudgedTarget(host, dev.lockstep.bench.m1n1.HardwareWalker.start(
+                    host.info().arenaBase() + host.info().arenaSize(), qemuTimeout));
+        } catch (IOException | dev.lockstep.bench.link.LinkException e) {
+            host.close();
+            throw new UsageError("cannot start QEMU for --judge qemu: " + e.getMessage());
+        }
+    }
+
+    private Target openAgent(Path runDir) throws UsageError {
         try {
             AgentProcess process;
             if (port != null) {

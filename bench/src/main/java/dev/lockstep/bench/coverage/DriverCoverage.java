@@ -29,6 +29,9 @@ public final class DriverCoverage {
 
     /** Coverage of this target, or null when it cannot report any (no agent, or built without). */
     public static DriverCoverage of(Target t) {
+        if (t instanceof dev.lockstep.bench.target.JudgedTarget j) {
+            return of(j.target());
+        }
         return t instanceof AgentTarget a && a.hasCoverage() ? new DriverCoverage(a) : null;
     }
 

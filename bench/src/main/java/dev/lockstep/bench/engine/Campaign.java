@@ -58,7 +58,7 @@ public final class Campaign {
     public Campaign(Target target, CampaignSettings settings, KnownDivergences known, PrintStream console) {
         this.target = target;
         this.s = settings;
-        this.findings = new FindingsStore(settings.out(), known);
+        this.findings = new FindingsStore(settings.out(), known, target.replayFlags());
         this.coverage = Coverage.forConfig(settings.config());
         this.status = new StatusLine(console);
         this.allure = new AllureResults(settings.out().resolve("allure-results"));
@@ -269,9 +269,9 @@ public final class Campaign {
         return run.stream().filter(x -> !x.fatal() && baseTitle(x.title()).equals(base)).findFirst();
     }
 
-    /** "semantics after map fresh 4K: X" and "semantics: X" are one disagreement. */
+    /** "semantics after map fresh 4K: X" and "semantics: X" are one disagreement (also with the QEMU judge's "qemu: "). */
     static String baseTitle(String title) {
-        return title.replaceFirst("^semantics after [^:]*: ", "semantics: ").replaceFirst("^encoding after [^(]*\\(", "encoding (");
+        return title.replaceFirst("^(qemu: )?(semantics|model walker) after [^:]*: ", "$1$2: ").replaceFirst("^encoding after [^(]*\\(", "encoding (");
     }
 
     /** Where this run's time went (driver, link and agent, model): for `lockstep bench`. */

@@ -22,10 +22,17 @@ public final class FindingsStore {
     private final Path runDir;
     private final KnownDivergences known;
     private final Map<String, Finding> byTitle = new LinkedHashMap<>();
+    /** What the replay command needs to reach the same kind of target, e.g. " --judge qemu". */
+    private final String replayFlags;
 
     public FindingsStore(Path runDir, KnownDivergences known) {
+        this(runDir, known, "");
+    }
+
+    public FindingsStore(Path runDir, KnownDivergences known, String replayFlags) {
         this.runDir = runDir;
         this.known = known;
+        this.replayFlags = replayFlags;
     }
 
     public boolean contains(String title) {
@@ -52,7 +59,7 @@ public final class FindingsStore {
         String rel = runDir.relativize(repro).toString();
         Finding f = new Finding(id, d.title(), d.depth(), Divergence.depthName(d.depth()), category, k.isPresent(),
                 k.map(KnownDivergences.Entry::reason).orElse(""), k.map(KnownDivergences.Entry::source).orElse(""),
-                campaignOp, Instant.now(), 1, rel, "./lockstep replay " + runDir.resolve(rel), detail);
+                campaignOp, Instant.now(), 1, rel, "./lockstep replay" + replayFlags + " " + runDir.resolve(rel), detail);
         byTitle.put(d.title(), f);
         return f;
     }

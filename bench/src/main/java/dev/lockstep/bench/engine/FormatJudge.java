@@ -7,6 +7,7 @@ import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.iopgtable.Stage1Semantics;
 import dev.lockstep.models.vmsa.PhysicalMemory;
+import dev.lockstep.reports.Category;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,13 @@ interface FormatJudge {
     /** Walks va in the driver's tables and compares it with what the contract expects there. */
     Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected);
 
+    /**
+     * Called once before a batch's probes are judged, with the tables and every probe: a judge that
+     * asks a slower oracle (the QEMU judge) asks about them all at once here.
+     */
+    default void prepare(TableMirror memory, long[] probes, int probeCount) {
+    }
+
     record AllocCheck(List<String> problems, boolean walkable, Optional<PgtableContract> contract) {}
 
     /**
@@ -39,9 +47,17 @@ interface FormatJudge {
      * @param detail     the walk and the expectation, for a finding's detail
      * @param encoding   depth 4: how the leaf the driver wrote differs from the predicted one (only
      *                   judged where the semantics agree)
+     * @param family     the start of a mismatch's finding title: "semantics" for the model's walker,
+     *                   "qemu: semantics" when QEMU's walker judged the tables
+     * @param category   what a mismatch is a finding of
      */
     record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail, List<LpaeEncoding.FieldDiff> encoding,
-                     String encodingWhere, String encodingDetail) {
+                     String encodingWhere, String encodingDetail, String family, Category category) {
+
+        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail, List<LpaeEncoding.FieldDiff> encoding,
+                  String encodingWhere, String encodingDetail) {
+            this(mismatches, bin, detail, encoding, encodingWhere, encodingDetail, "semantics", Category.DRIVER_BUG);
+        }
 
         Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail) {
             this(mismatches, bin, detail, List.of(), "", "");

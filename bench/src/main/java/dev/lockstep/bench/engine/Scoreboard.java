@@ -32,8 +32,15 @@ public final class Scoreboard {
     private String lastLabel = "";
 
     public Scoreboard(PgtableConfig config, ModelOptions options, Coverage coverage) {
+        this(config, options, coverage, java.util.Optional.empty());
+    }
+
+    /** With a hardware walker (QEMU), which judges the tables' semantics beside the model's walker. */
+    public Scoreboard(PgtableConfig config, ModelOptions options, Coverage coverage,
+                      java.util.Optional<dev.lockstep.bench.m1n1.HardwareWalker> walker) {
         this.config = config;
-        this.judge = FormatJudge.of(config, options);
+        FormatJudge base = FormatJudge.of(config, options);
+        this.judge = walker.map(w -> QemuJudge.over(base, w, config, options)).orElse(base);
         this.coverage = coverage;
     }
 
@@ -156,6 +163,7 @@ public final class Scoreboard {
         if (!walkable || model == null) {
             return out;
         }
+        judge.prepare(memory, probes, probeCount);
         for (int i = 0; i < probeCount; i++) {
             long va = probes[i];
             FormatJudge.Judgement j = judge.judge(memory, va, model.lookup(va));
@@ -163,7 +171,7 @@ public final class Scoreboard {
             List<Stage1Semantics.Mismatch> mm = j.mismatches();
             if (!mm.isEmpty()) {
                 String after = afterOneOperation ? " after " + lastLabel : "";
-                Divergence d = new Divergence("semantics" + after + ": " + mm.get(0).key(), 3, Category.DRIVER_BUG, opIndex, j.detail());
+                Divergence d = new Divergence(j.family() + after + ": " + mm.get(0).key(), 3, j.category(), opIndex, j.detail());
                 // Wrong attributes on a right translation leave the address spaces in step.
                 boolean sameSpace = mm.stream().noneMatch(x -> x.field().equals("translation") || x.field().equals("output address"));
                 out.add(sameSpace ? d.survivable() : d);

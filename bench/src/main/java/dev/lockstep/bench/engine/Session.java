@@ -62,7 +62,7 @@ public final class Session {
         mirror.clear();
         history.clear();
         answers.clear();
-        scoreboard = new Scoreboard(config, options, coverage);
+        scoreboard = new Scoreboard(config, options, coverage, target.hardwareWalker());
     }
 
     public List<Op> history() {
@@ -129,7 +129,11 @@ public final class Session {
         if (model != null) {
             addSample(model.mappings());
         }
-        found.addAll(scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1));
+        try {
+            found.addAll(scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1));
+        } catch (QemuJudge.WalkerFailure f) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, f.getMessage());
+        }
         timing.model(System.nanoTime() - s1);
         return found;
     }

@@ -35,6 +35,14 @@ public final class TableMirror implements PhysicalMemory {
         blocks.clear();
     }
 
+    /**
+     * The blocks, physical address to words, read-only. A block that changes is replaced by a new
+     * array, so a reader can tell a changed block from an unchanged one by identity.
+     */
+    public java.util.NavigableMap<Long, long[]> blocks() {
+        return java.util.Collections.unmodifiableNavigableMap(blocks);
+    }
+
     public int blockCount() {
         return blocks.size();
     }

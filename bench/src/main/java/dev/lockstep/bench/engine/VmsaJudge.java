@@ -38,6 +38,19 @@ final class VmsaJudge implements FormatJudge {
         this.stage2 = config.format().stage2();
     }
 
+    /** The walk configuration the published cfg described, or null before a walkable alloc. */
+    WalkConfig walkConfig() {
+        return walk;
+    }
+
+    boolean stage2() {
+        return stage2;
+    }
+
+    ContractOptions options() {
+        return options;
+    }
+
     @Override
     public PgtableContract newContract() {
         walk = null;

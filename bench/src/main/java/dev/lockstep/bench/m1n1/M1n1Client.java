@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one request at a time.
  */
-public final class M1n1Client {
+public final class M1n1Client implements ProxyPort {
     public static final int NOP = 0x00AA55FF;
     public static final int PROXY = 0x01AA55FF;
     public static final int MEMREAD = 0x02AA55FF;
@@ -108,6 +108,7 @@ public final class M1n1Client {
     }
 
     /** A PROXY call; the reply is returned whatever its proxy status. */
+    @Override
     public ProxyReply proxy(long opcode, long... args) throws IOException, M1n1Exception {
         if (args.length > 6) {
             throw new IllegalArgumentException("a proxy call takes at most 6 arguments: " + args.length);
@@ -185,6 +186,19 @@ public final class M1n1Client {
         }
         Reply r = readReply(MEMWRITE);
         requireOk(r, "MEMWRITE of " + data.length + " bytes at 0x" + Long.toHexString(addr));
+    }
+
+    /**
+     * Sends one byte that is not part of a frame. The other end's frame scanner drops it; the
+     * Lockstep QEMU agent, asleep on an idle {@link Mailbox}, wakes on it.
+     */
+    public void wake() throws IOException {
+        link.write(new byte[] {0}, 0, 1);
+    }
+
+    @Override
+    public String describe() {
+        return link.describe();
     }
 
     /** What arrived outside frames (the other end's console), as text. */

@@ -38,6 +38,19 @@ public interface Target extends AutoCloseable {
     default void recovered() {
     }
 
+    /**
+     * A CPU's own table walker that judges this target's tables beside the model's walker (QEMU,
+     * for --target qemu and --judge qemu), if the target has one.
+     */
+    default java.util.Optional<dev.lockstep.bench.m1n1.HardwareWalker> hardwareWalker() {
+        return java.util.Optional.empty();
+    }
+
+    /** What `lockstep replay` needs besides the file to reach this kind of target again, e.g. " --judge qemu". */
+    default String replayFlags() {
+        return "";
+    }
+
     /** Link and process health counters for summary.json. */
     Map<String, Long> health();
 

@@ -55,6 +55,29 @@ class BadInputTest {
     }
 
     @Test
+    void anUnknownJudge() {
+        assertOneLine(run("fuzz", "--judge", "gem5", "--out", dir.resolve("a").toString()), "--judge gem5");
+    }
+
+    @Test
+    void qemuJudgingItsOwnTarget() {
+        assertOneLine(run("fuzz", "--target", "qemu", "--judge", "qemu", "--out", dir.resolve("a").toString()), "--target qemu");
+    }
+
+    @Test
+    void rtkitHasNoTablesForQemu() {
+        assertOneLine(run("fuzz", "--format", "rtkit", "--judge", "qemu", "--ops", "10", "--out", dir.resolve("a").toString()),
+                "RTKit has no tables");
+    }
+
+    @Test
+    void qemuCannotWalkDartTables() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.lockstep.bench.m1n1.QemuMachine.findQemu().isPresent(), "no QEMU here");
+        assertOneLine(run("fuzz", "--target", "qemu", "--format", "dart", "--out", dir.resolve("a").toString()), "dart is not one");
+        assertOneLine(run("fuzz", "--judge", "qemu", "--format", "dart2", "--out", dir.resolve("b").toString()), "dart2 is not one");
+    }
+
+    @Test
     void unknownGranule() {
         assertOneLine(run("fuzz", "--granule", "8k", "--out", dir.resolve("a").toString()), "--granule 8k");
     }
@@ -76,7 +99,7 @@ class BadInputTest {
 
     @Test
     void unknownTargetNamesTheOnesThatExist() {
-        assertOneLine(run("fuzz", "--target", "fpga", "--ops", "10", "--out", dir.resolve("a").toString()), "--target device");
+        assertOneLine(run("fuzz", "--target", "fpga", "--ops", "10", "--out", dir.resolve("a").toString()), "use --target host, device or qemu");
     }
 
     @Test

@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -39,20 +42,13 @@ class QemuOracleTest {
 
     @BeforeAll
     void start() throws Exception {
-        String missing = null;
-        if (QemuMachine.findQemu().isEmpty()) {
-            missing = QemuMachine.QEMU + " is not installed (apt-get install qemu-system-arm, or src/build/setup.sh)";
-        } else if (!onPath("aarch64-linux-gnu-gcc")) {
-            missing = "aarch64-linux-gnu-gcc is not installed (apt-get install gcc-aarch64-linux-gnu, or src/build/setup.sh)";
-        }
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("the QEMU oracle cannot run under CI: " + missing);
-            }
-            System.err.println("QemuOracleTest skipped: " + missing);
-            Assumptions.assumeTrue(false, "QEMU oracle skipped: " + missing);
-        }
-        machine = QemuMachine.start(buildAgent(), QemuMachine.Transport.SOCKET, Duration.ofSeconds(10));
+        requireQemu();
+        machine = QemuMachine.start(buildAgent(), QemuMachine.Options.defaults(), Duration.ofSeconds(10));
+    }
+
+    /** Skips (fails under CI=true) when QEMU or the cross compiler is missing. */
+    static void requireQemu() {
+        QemuTestSupport.requireQemu();
     }
 
     /**
@@ -105,6 +101,37 @@ class QemuOracleTest {
         assertEquals(-1L, c.call(M1n1Client.P_READ64, 0x9000_0000L));
         assertEquals(1L, c.call(M1n1Client.P_GET_EXC_COUNT));
         c.nop(0); // still in step
+    }
+
+    @Test
+    void theMailboxCarriesProxyCallsAndTheUartStaysInStep() throws Exception {
+        Assumptions.assumeTrue(machine.mailbox().isPresent(), "no shared RAM on this machine");
+        ProxyPort ring = machine.proxy();
+        assertEquals(0x4020_0000L, ring.proxy(M1n1Client.P_GET_BASE).retval());
+        assertEquals(-1, ring.proxy(0x3ff).status());
+        assertEquals(-2, ring.proxy(Mailbox.LS_MBOX_START, 0x7000_0000L, 4).status(), "the ring is set up over the UART only");
+        assertEquals(-2, ring.proxy(AtOracle.LS_AT_S12, AtOracle.VTCR_HA_HD, 0, 0, 0, 1).status());
+        // More calls than the ring has slots, in one go: every one answered, in order.
+        List<ProxyCall> calls = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            calls.add(new ProxyCall(M1n1Client.P_WRITE64, 0x7100_0000L + 8L * i, 0x5A5A_0000L + i));
+        }
+        for (int i = 0; i < 2500; i++) {
+            calls.add(new ProxyCall(M1n1Client.P_READ64, 0x7100_0000L + 8L * i));
+        }
+        List<ProxyReply> replies = ring.proxyAll(calls);
+        assertEquals(calls.size(), replies.size());
+        for (int i = 0; i < 2500; i++) {
+            assertTrue(replies.get(i).ok(), replies.get(i).toString());
+            assertEquals(0x5A5A_0000L + i, replies.get(2500 + i).retval());
+        }
+        // Both ends see the same RAM: what the bench stores, the agent reads over the UART, and back.
+        SharedGuestRam ram = machine.sharedRam().orElseThrow();
+        ram.writeWords(0x7200_0000L, new long[] {0x0123_4567_89AB_CDEFL});
+        assertEquals(0x0123_4567_89AB_CDEFL, machine.client().read64(0x7200_0000L));
+        machine.client().write64(0x7200_0008L, 42);
+        assertEquals(42, ram.readLong(0x7200_0008L));
+        machine.client().nop(0);
     }
 
     @Test
@@ -185,54 +212,56 @@ class QemuOracleTest {
         check(Granule.G64K, 3);
     }
 
+    @Test
+    void uatTablesWalkStructurally() throws Exception {
+        UatOracleCheck.Result r = UatOracleCheck.on(machine).run(SEED * 31 + 5, TRANSLATIONS, 100);
+        System.out.printf("QEMU oracle UAT: %d translations, %d named and %d unexplained differences%n  outcomes: %s%n",
+                r.translations(), r.differences().size() - r.unexplained().size(), r.unexplained().size(), r.outcomes());
+        r.differences().stream().collect(java.util.stream.Collectors.groupingBy(
+                d -> (d.explained() ? "named: " : "UNEXPLAINED: ") + d.what(), java.util.TreeMap::new,
+                java.util.stream.Collectors.toList())).forEach((k, v) -> System.out.println("  " + k + ": "
+                + v.size() + ", e.g.\n" + v.get(0).toString().indent(4)));
+        assertEquals(TRANSLATIONS, r.translations());
+        assertTrue(r.outcomes().keySet().stream().anyMatch(k -> k.startsWith("page attr")), r.outcomes().toString());
+        assertEquals(List.of(), r.unexplained().stream().limit(5).map(Object::toString).toList());
+    }
+
+    @Test
+    void theMailboxAndTheUartGiveTheSameAnswers() throws Exception {
+        Assumptions.assumeTrue(machine.mailbox().isPresent(), "no shared RAM on this machine");
+        int n = Math.max(200, TRANSLATIONS / 4);
+        EnumSet<OracleCheck.Flavour> all = EnumSet.allOf(OracleCheck.Flavour.class);
+        OracleCheck.Result uart = new OracleCheck(machine.client()).run(Granule.G4K, SEED * 31 + 9, n, 50, all);
+        OracleCheck.Result shared = OracleCheck.on(machine).run(Granule.G4K, SEED * 31 + 9, n, 50, all);
+        System.out.printf("QEMU oracle transport: %.0f translations/s over the UART, %.0f over the shared-RAM mailbox "
+                + "(%d translations each, 4K, all flavours; machine shared with other work)%n",
+                uart.translationsPerSecond(), shared.translationsPerSecond(), n);
+        assertEquals(uart.outcomes(), shared.outcomes());
+        assertEquals(uart.differences(), shared.differences());
+    }
+
     private void check(Granule g, long seed) throws Exception {
-        OracleCheck.Result r = new OracleCheck(machine.client()).run(g, SEED * 31 + seed, TRANSLATIONS, 100);
-        System.out.printf("QEMU oracle %s: %d translations in %d scenarios, %.0f translations/s over the UART "
+        OracleCheck.Result r = OracleCheck.on(machine).run(g, SEED * 31 + seed, TRANSLATIONS, 100,
+                EnumSet.allOf(OracleCheck.Flavour.class));
+        System.out.printf("QEMU oracle %s: %d translations in %d scenarios, %.0f translations/s over %s "
                         + "(%.1f s in all), %d explained and %d unexplained differences%n  outcomes: %s%n",
-                g.label(), r.translations(), r.scenarios(), r.translationsPerSecond(), r.totalNanos() / 1e9,
-                r.differences().size() - r.unexplained().size(), r.unexplained().size(), r.outcomes());
+                g.label(), r.translations(), r.scenarios(), r.translationsPerSecond(), machine.proxy().describe(),
+                r.totalNanos() / 1e9, r.differences().size() - r.unexplained().size(), r.unexplained().size(), r.outcomes());
         r.differences().stream().filter(d -> !d.explained()).limit(20).forEach(System.out::println);
         r.differences().stream().collect(java.util.stream.Collectors.groupingBy(
                 d -> (d.explained() ? "explained: " : "UNEXPLAINED: ") + d.what(), java.util.TreeMap::new,
                 java.util.stream.Collectors.toList())).forEach((k, v) -> System.out.println("  " + k + ": "
                 + v.size() + ", e.g.\n" + v.get(0).toString().indent(4)));
         assertEquals(TRANSLATIONS, r.translations());
+        for (OracleCheck.Flavour f : OracleCheck.Flavour.values()) {
+            assertTrue(r.outcomes().keySet().stream().anyMatch(k -> k.startsWith(f + " translated")),
+                    f + " never translated anything: " + r.outcomes());
+        }
         assertEquals(0, r.unexplained().size(), "model and hardware differ: " + r.unexplained().stream()
                 .limit(5).map(Object::toString).reduce("", (a, b) -> a + "\n" + b));
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Path buildAgent() throws IOException, InterruptedException {
-        Path root = root();
-        Process p = new ProcessBuilder("bash", root.resolve("src/build/build-qemu-agent.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.waitFor() != 0 || out.isEmpty()) {
-            fail("build-qemu-agent.sh failed (exit " + p.exitValue() + ")");
-        }
-        return Path.of(out.substring(out.lastIndexOf('\n') + 1));
-    }
-
-    private static Path root() {
-        String r = System.getProperty("lockstep.root");
-        Path dir = r != null ? Path.of(r) : Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("src/build/build-qemu-agent.sh"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("no Lockstep checkout (src/build/build-qemu-agent.sh) at or above " + dir);
+    static Path buildAgent() throws Exception {
+        return QemuTestSupport.agent();
     }
 }
