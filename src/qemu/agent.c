@@ -452,6 +452,7 @@ static void do_memwrite(const u8 *req)
 
 #define P_NOP		0x000
 #define P_GET_BASE	0x004
+#define P_SET_BAUD	0x005
 #define P_SET_EXC_GUARD	0x007
 #define P_GET_EXC_COUNT	0x008
 #define P_WRITE64	0x100
@@ -694,15 +695,37 @@ static s64 proxy_exec(u64 op, const u64 *a, u64 *retp, int from_mbox)
 	return st;
 }
 
+/*
+ * SET_BAUD (baud, count, filler), as m1n1 answers it on a UART: switch the
+ * rate, send count copies of the filler word at the new rate, then the reply,
+ * so a host that switched late still finds the frame.  QEMU's PL011 has no
+ * rate to switch; the fillers and the reply are what a host can observe.
+ */
+static int set_baud(const u64 *a)
+{
+	u8 w[4];
+
+	if (a[0] < 9600 || a[0] > 3000000 || a[1] > 64)
+		return 0;
+	put32(w, (u32)a[2]);
+	for (u64 i = 0; i < a[1]; i++)
+		for (int j = 0; j < 4; j++)
+			uart_putc(w[j]);
+	return 1;
+}
+
 static void do_proxy(const u8 *req)
 {
-	u64 op = get64(req + 4), a[6], ret;
+	u64 op = get64(req + 4), a[6], ret = 0;
 	s64 st;
 	u8 p[24];
 
 	for (int i = 0; i < 6; i++)
 		a[i] = get64(req + 12 + 8 * i);
-	st = proxy_exec(op, a, &ret, 0);
+	if (op == P_SET_BAUD)
+		st = set_baud(a) ? P_ST_OK : P_ST_INVAL;
+	else
+		st = proxy_exec(op, a, &ret, 0);
 	put64(p, op);
 	put64(p + 8, (u64)st);
 	put64(p + 16, ret);

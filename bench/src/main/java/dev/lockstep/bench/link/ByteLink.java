@@ -18,6 +18,14 @@ public interface ByteLink extends Closeable {
      */
     int read(byte[] buffer, int offset, int length, long timeoutMillis) throws IOException;
 
+    /**
+     * Switches the line rate, for links that have one (a UART); returns false, changing nothing,
+     * for those that do not (a pty, a socket, USB CDC-ACM where the rate is a formality).
+     */
+    default boolean setBaud(int baud) throws IOException {
+        return false;
+    }
+
     /** What a person would call this link in an error message: "/dev/pts/4", "stdio of pid 123". */
     String describe();
 }

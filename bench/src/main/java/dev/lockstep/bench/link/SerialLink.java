@@ -59,6 +59,14 @@ public final class SerialLink implements ByteLink {
     }
 
     @Override
+    public boolean setBaud(int baud) throws IOException {
+        if (!port.setBaudRate(baud)) {
+            throw new IOException("cannot set " + path + " to " + baud + " baud (error " + port.getLastErrorCode() + ")");
+        }
+        return true;
+    }
+
+    @Override
     public String describe() {
         return path;
     }

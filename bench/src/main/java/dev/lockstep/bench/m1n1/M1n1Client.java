@@ -37,6 +37,10 @@ public final class M1n1Client implements ProxyPort {
     /** Proxy opcodes (m1n1 src/proxy.h) the Lockstep agent implements. */
     public static final long P_NOP = 0x000;
     public static final long P_GET_BASE = 0x004;
+    public static final long P_SET_BAUD = 0x005;
+    /** The word m1n1 repeats at the new rate after SET_BAUD, so the host can switch late (fact sheet 4.3). */
+    public static final long BAUD_FILLER = 0x005aa5f0L;
+    public static final int BOOTSTRAP_BAUD = 1_500_000;
     public static final long P_GET_EXC_COUNT = 0x008;
     public static final long P_WRITE64 = 0x100;
     public static final long P_WRITE32 = 0x101;
@@ -76,6 +80,35 @@ public final class M1n1Client implements ProxyPort {
         Reply r = exchange(NOP, p);
         requireOk(r, "NOP");
         return r.payload.getLong(0);
+    }
+
+    /**
+     * m1n1's UART bootstrap (fact sheet 4.3): a NOP at the current rate, then SET_BAUD(baud, 16,
+     * filler); the link switches rate before the reply is read, and the filler words m1n1 sends at
+     * the new rate are dropped as line noise. A reply that never comes is what a host that switched
+     * too late sees, so, as m1n1's own host does, the new rate is assumed and a final NOP must
+     * confirm it; anything else (an error status, a bad frame) is not guessed around.
+     *
+     * @return whether the link itself changed rate (false on a pty or socket, which have none)
+     */
+    public boolean bootstrapUart(int baud) throws IOException, M1n1Exception {
+        nop(0);
+        ByteBuffer p = payload();
+        p.putLong(P_SET_BAUD).putLong(baud).putLong(16).putLong(BAUD_FILLER);
+        sendRequest(PROXY, p);
+        boolean switched = link.setBaud(baud);
+        try {
+            Reply r = readReply(PROXY);
+            requireOk(r, "PROXY SET_BAUD");
+            long status = r.payload.getLong(8);
+            if (status != 0) {
+                throw new M1n1Exception("SET_BAUD " + baud + " refused with status " + status + " on " + link.describe());
+            }
+        } catch (M1n1TimeoutException e) {
+            // The switch raced the reply: the rate is assumed, and the NOP below proves it or fails.
+        }
+        nop(0);
+        return switched;
     }
 
     /**
@@ -317,7 +350,7 @@ public final class M1n1Client implements ProxyPort {
         for (;;) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
-                throw new M1n1Exception("no reply from " + link.describe() + " within " + timeoutMillis + " ms");
+                throw new M1n1TimeoutException("no reply from " + link.describe() + " within " + timeoutMillis + " ms");
             }
             int n = link.read(rx, 0, rx.length, left);
             if (n < 0) {

@@ -85,6 +85,17 @@ class QemuOracleTest {
     }
 
     @Test
+    void theUartBootstrapFindsItsReplyPastTheFillerWordsAndANopConfirms() throws Exception {
+        M1n1Client c = machine.client();
+        // QEMU's UART is a socket here: no rate to switch, but the exchange is m1n1's, fillers included.
+        assertFalse(c.bootstrapUart(M1n1Client.BOOTSTRAP_BAUD));
+        assertTrue(c.console().contains("\u00f0\u00a5Z\u0000".repeat(16)), "no filler words seen: " + c.console());
+        M1n1Exception e = assertThrows(M1n1Exception.class, () -> c.bootstrapUart(50));
+        assertTrue(e.getMessage().contains("SET_BAUD 50 refused"), e.getMessage());
+        c.nop(0);
+    }
+
+    @Test
     void everyRequestIsValidated() throws Exception {
         M1n1Client c = machine.client();
         // The agent's own image and stack, outside RAM, and an unknown opcode.
