@@ -158,6 +158,8 @@ class RtkitAgentTest {
             List<String> b = RtkitCampaign.replay(target, r).stream().map(Divergence::title).toList();
             assertTrue(a.contains(f.title()), f.title() + " -> " + a);
             assertEquals(a, b);
+            // The campaign replayed the minimised case twice before saving it, transcripts and all.
+            assertTrue(f.detail().endsWith("\nreplays identically twice"), f.title() + ":\n" + f.detail());
             // detail.txt is the reproducer's: its first line (counts, or what the model sent) is what replay prints.
             String replayed = RtkitCampaign.replay(target, r).stream().filter(x -> x.title().equals(f.title())).findFirst()
                     .orElseThrow().detail();
