@@ -127,6 +127,12 @@ static const char *const op_names[] = {
 	[5] = "IOVA_TO_PHYS",
 };
 
+static const char *const rtkit_op_names[] = {
+	[1] = "INIT", [2] = "FREE", [3] = "INJECT", [4] = "STEP", [5] = "DRAIN",
+	[6] = "ADVANCE", [7] = "CALL", [8] = "COLLECT", [9] = "STATE",
+	[10] = "WRITE_MEM",
+};
+
 static void put_where(void)
 {
 	uint8_t op = lockstep_ctx.opcode;
@@ -137,6 +143,15 @@ static void put_where(void)
 	}
 	put(" in op ");
 	put_dec(lockstep_ctx.op_index);
+	if (op & CRASH_RTKIT_OPCODE) {
+		op &= ~CRASH_RTKIT_OPCODE;
+		if (op < sizeof(rtkit_op_names) / sizeof(rtkit_op_names[0]) && rtkit_op_names[op]) {
+			put(" (RTKIT ");
+			put(rtkit_op_names[op]);
+			put(")");
+		}
+		return;
+	}
 	if (op < sizeof(op_names) / sizeof(op_names[0]) && op_names[op]) {
 		put(" (");
 		put(op_names[op]);

@@ -319,7 +319,7 @@ public final class RtkitScoreboard {
     }
 
     /** " (CRASHED)" after a crash, when every send fails (§1.3) and calls and handlers act apart; otherwise nothing. */
-    private static String crashedTag(ApState before) {
+    static String crashedTag(ApState before) {
         return before.crashed() ? " (CRASHED)" : "";
     }
 

@@ -125,6 +125,23 @@ class RtkitAgentTest {
                 r.divergences().get(0).detail());
     }
 
+    /**
+     * A syslog INIT with MSG_SIZE 0 makes rtkit.c kzalloc(0) its message buffer, and the next LOG
+     * writes syslog_msg_buffer[msg_size - 1]: one byte before ZERO_SIZE_PTR, an oops in the kernel.
+     * The shim hands out ZERO_SIZE_PTR as the kernel does, so the agent faults there too, the
+     * finding says where, and the next case runs on a fresh agent.
+     */
+    @Test
+    void aSyslogLogAfterAnEmptyInitCrashesTheAgentAsItWouldOopsTheKernel() throws Exception {
+        List<RtkitStep> steps = List.of(RtkitStep.parse("iop 0x02 0x0010100000000000"), RtkitStep.parse("iop 0x02 0x0080000000000001"),
+                RtkitStep.parse("iop 0x02 0x0050000000000000"));
+        RtkitCaseRunner runner = new RtkitCaseRunner(target, model(), null);
+        Divergence d = runner.run(steps).divergences().get(0);
+        assertEquals("rtkit: the agent crashes on syslog Log", d.title());
+        assertTrue(d.detail().contains("SIGSEGV at 0xf in op 1 (RTKIT STEP)"), d.detail());
+        assertEquals(List.of(), runner.run(List.of(steps.get(0))).divergences(), "the agent was restarted");
+    }
+
     /** Without the repeat nothing leaks: FREE releases the one buffer through apple_rtkit_free. */
     @Test
     void oneBufferRequestLeaksNothing() throws Exception {
