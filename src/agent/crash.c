@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crash.h"
@@ -120,6 +122,13 @@ static void send_crash(int sig)
 	n += plen;
 	le32(frame + n, crc32_ieee(0, frame, n));
 	write_all(crash_fd, frame, n + WIRE_CRC_LEN);
+	/*
+	 * A pty hands written bytes to the reader's side asynchronously, and
+	 * the hangup of our exit can overtake them: the bench then reads EIO
+	 * instead of these last words.  Let them through before exiting.
+	 */
+	tcdrain(crash_fd);
+	nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
 }
 
 static const char *const op_names[] = {

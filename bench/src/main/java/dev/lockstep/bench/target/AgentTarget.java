@@ -192,11 +192,15 @@ public final class AgentTarget implements Target {
     }
 
     /** A crash or a hang is the driver's (a finding); a broken line with a live agent is the link's. */
+    private static final long DYING_AGENT_MILLIS = 1000;
+
     private TargetFailure failure(Exception ex) {
         if (ex instanceof AgentCrashedException e) {
             return new TargetFailure(TargetFailure.Kind.CRASH, e.opIndex(), "agent crashed: " + e.getMessage());
         }
-        if (!process.alive()) {
+        // A pty reads EIO once the agent's side closes, which can come before its CRASH frame is
+        // read and before the exit is seen: give a dying agent a moment before blaming the line.
+        if (!process.alive() || (ex instanceof LinkException && process.awaitExit(DYING_AGENT_MILLIS))) {
             return new TargetFailure(TargetFailure.Kind.CRASH, -1, "agent died: " + process.exitDescription());
         }
         if (ex instanceof ReplyTimeoutException) {
