@@ -117,6 +117,16 @@ class RtkitTitleTest {
         assertEquals(List.of("rtkit: FREE leaks kmalloc objects"), titles(init, init));
     }
 
+    /** An agent crash is named by the input it crashed on: the same fault before and after the IOP crashed. */
+    @Test
+    void anAgentCrashIsOneTitleWhetherOrNotTheIopCrashed() throws Exception {
+        String[] syslogFault = {"iop 0x02 0x0010100000000000", "iop 0x02 0x0080000000000001", "iop 0x02 0x0050000000000000"};
+        List<String> fresh = titles(syslogFault);
+        List<String> afterCrash = titles(EPMAP_1_TO_4_AND_8, CRASHLOG_REQUEST, CRASH, syslogFault[0], syslogFault[1], syslogFault[2]);
+        assertEquals(List.of("rtkit: the agent crashes on syslog Log"), fresh);
+        assertEquals(fresh, afterCrash);
+    }
+
     /**
      * What decides the outcome stays in the title: a crashed AP is a regime of its own (§1.3: every
      * send fails), and the known divergence of power requests that cannot be sent matches on it.
