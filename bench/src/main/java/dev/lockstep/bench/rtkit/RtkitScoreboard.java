@@ -296,26 +296,27 @@ public final class RtkitScoreboard {
         Message m = ((RtkitStep.Fw) step).message();
         Optional<RtkitMessage> d = RtkitCodec.decodeFromIop(m, dev.lockstep.models.rtkit.CodecLayout.defaults()).valueIgnoringReserved();
         if (d.orElse(null) instanceof ManagementMessage.IopPowerAck a) {
-            return "IOP_PWR_ACK " + ackClass(CallStep.Side.IOP, a.state() & 0xffff, before);
+            return "IOP_PWR_ACK" + ackClass(CallStep.Side.IOP, a.state() & 0xffff, before);
         }
         if (d.orElse(null) instanceof ManagementMessage.ApPowerAck a) {
-            return "AP_PWR_ACK " + ackClass(CallStep.Side.AP, a.state() & 0xffff, before);
+            return "AP_PWR_ACK" + ackClass(CallStep.Side.AP, a.state() & 0xffff, before);
         }
         return fwLabel(m, before);
     }
 
     /**
      * What a power ack's state means to a correct AP, which is all a title may say of it: against
-     * an ack a call waits for, whether it is the state asked for (the call returns 0 or -EINVAL);
-     * otherwise whether it is on (§1.2: is_running tests (state &amp; 0xff) == 0x20). A call
-     * waiting for the IOP's first report accepts any state, so the state decides nothing there.
+     * an ack a call waits for, whether it is the state asked for (the call returns 0 or -EINVAL).
+     * Otherwise the state decides no message: a call waiting for the IOP's first report takes any
+     * state, and an unsolicited ack only records it (whether both sides then run is compared on its
+     * own, as running/crashed). Then the title names the ack alone.
      */
     static String ackClass(CallStep.Side side, int state, ApState before) {
         Optional<CallStep> awaiting = before.pending().map(PendingCall::awaiting);
         if (awaiting.orElse(null) instanceof CallStep.AwaitAck a && a.side() == side) {
-            return state == a.expected() ? "as asked" : "not as asked";
+            return state == a.expected() ? " as asked" : " not as asked";
         }
-        return PowerState.isOn(state) ? "on" : "not on";
+        return "";
     }
 
     /** " (CRASHED)" after a crash, when every send fails (§1.3) and calls and handlers act apart; otherwise nothing. */

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lockstep.bench.engine.Divergence;
 import dev.lockstep.bench.target.AgentTarget;
+import dev.lockstep.models.rtkit.ApCall;
 import dev.lockstep.models.rtkit.ApModel;
+import dev.lockstep.models.rtkit.ApState;
+import dev.lockstep.models.rtkit.CallStep;
 import dev.lockstep.models.rtkit.ClientOps;
 import dev.lockstep.models.rtkit.RtkitOptions;
 import java.nio.file.Path;
@@ -95,16 +98,28 @@ class RtkitTitleTest {
         assertEquals(replies, silent);
     }
 
-    /** A power ack is named by what its state means (on or not), not by the state. */
+    /** A power ack nobody waits for by state is named without its state: on, off or unnamed, it decides nothing here. */
     @Test
-    void powerAckStatesAreNamedByClass() throws Exception {
+    void powerAckStatesThatDecideNothingAreNotInTheTitle() throws Exception {
         // EPMAP LAST, then a repeated HELLO: the driver's boot goes on past the handshake, the model's waits.
         String last = "iop 0x00 0x0088000100000003";
         String hello = "iop 0x00 0x00100000000c000b";
         List<String> sleep = titles(last, hello, "call boot", "iop 0x00 0x0070000000000001");
         List<String> unnamed = titles(last, hello, "call boot", "iop 0x00 0x0070000000003879");
-        assertEquals(List.of("rtkit: after IOP_PWR_ACK not on the driver sends AP_PWR ON, the model does not"), sleep);
+        List<String> init = titles(last, hello, "call boot", "iop 0x00 0x0070000000000220");
+        assertEquals(List.of("rtkit: after IOP_PWR_ACK the driver sends AP_PWR ON, the model does not"), sleep);
         assertEquals(sleep, unnamed);
+        assertEquals(sleep, init);
+    }
+
+    /** An ack a call waits for is named by whether it grants what was asked: that decides the call's return. */
+    @Test
+    void anAwaitedAckIsNamedByWhetherItIsWhatWasAsked() {
+        ApModel m = new ApModel(RtkitOptions.defaults(), ClientOps.withoutShmemOps());
+        ApState waiting = m.step(m.initial(), new ApCall.Quiesce()).state();
+        assertEquals(" as asked", RtkitScoreboard.ackClass(CallStep.Side.AP, 0x10, waiting));
+        assertEquals(" not as asked", RtkitScoreboard.ackClass(CallStep.Side.AP, 0x20, waiting));
+        assertEquals("", RtkitScoreboard.ackClass(CallStep.Side.IOP, 0x10, waiting));
     }
 
     /** Leaked objects and leaked blocks come from two paths of the driver: a case with both gives both titles, not a third. */
