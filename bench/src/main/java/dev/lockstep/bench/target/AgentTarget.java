@@ -73,8 +73,9 @@ public final class AgentTarget implements Target {
             process.stop();
             throw new TargetSetupException(link.describe() + " does not answer the Lockstep handshake; is a Lockstep agent on it?");
         } catch (LinkException | WireFormatException e) {
-            // An agent that dies at once (a broken build, a missing library) says more by its exit than by the line.
-            boolean died = !process.alive();
+            // An agent that dies at once (a broken build, a missing library) says more by its exit than by the line;
+            // its closed line can be seen before its exit is.
+            boolean died = !process.alive() || process.awaitExit(DYING_AGENT_MILLIS);
             String exit = process.exitDescription();
             process.stop();
             throw new TargetSetupException(died ? "the agent exited during the handshake (" + exit + ")"
