@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crash.h"
@@ -120,11 +122,24 @@ static void send_crash(int sig)
 	n += plen;
 	le32(frame + n, crc32_ieee(0, frame, n));
 	write_all(crash_fd, frame, n + WIRE_CRC_LEN);
+	/*
+	 * A pty hands written bytes to the reader's side asynchronously, and
+	 * the hangup of our exit can overtake them: the bench then reads EIO
+	 * instead of these last words.  Let them through before exiting.
+	 */
+	tcdrain(crash_fd);
+	nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
 }
 
 static const char *const op_names[] = {
 	[1] = "ALLOC", [2] = "FREE", [3] = "MAP", [4] = "UNMAP",
 	[5] = "IOVA_TO_PHYS",
+};
+
+static const char *const rtkit_op_names[] = {
+	[1] = "INIT", [2] = "FREE", [3] = "INJECT", [4] = "STEP", [5] = "DRAIN",
+	[6] = "ADVANCE", [7] = "CALL", [8] = "COLLECT", [9] = "STATE",
+	[10] = "WRITE_MEM",
 };
 
 static void put_where(void)
@@ -137,6 +152,15 @@ static void put_where(void)
 	}
 	put(" in op ");
 	put_dec(lockstep_ctx.op_index);
+	if (op & CRASH_RTKIT_OPCODE) {
+		op &= ~CRASH_RTKIT_OPCODE;
+		if (op < sizeof(rtkit_op_names) / sizeof(rtkit_op_names[0]) && rtkit_op_names[op]) {
+			put(" (RTKIT ");
+			put(rtkit_op_names[op]);
+			put(")");
+		}
+		return;
+	}
 	if (op < sizeof(op_names) / sizeof(op_names[0]) && op_names[op]) {
 		put(" (");
 		put(op_names[op]);

@@ -6,6 +6,13 @@
 #ifndef LOCKSTEP_CRASH_H
 #define LOCKSTEP_CRASH_H
 
+/*
+ * RTKit requests mark the opcode they run under with this bit: both wire
+ * protocols number their opcodes from 1, and a crash report must name the
+ * right one.
+ */
+#define CRASH_RTKIT_OPCODE	0x80
+
 void crash_init(void);
 /* Where CRASH frames go; -1 once the link is closed. */
 void crash_set_fd(int fd);

@@ -26,6 +26,7 @@
 #include <lockstep/sched.h>
 
 #include "arena.h"
+#include "crash.h"
 #include "events.h"
 #include "pgtable_ops.h"
 #include "rtkit_ops.h"
@@ -496,7 +497,7 @@ int rtk_request(const uint8_t *payload, uint32_t len, struct wbuf *out,
 	rb_u32(&r);
 	for (i = 0; i < n; i++) {
 		decode(&r, &op);
-		ctx_begin_op(i, op.opcode, RTK_OWNER);
+		ctx_begin_op(i, CRASH_RTKIT_OPCODE | op.opcode, RTK_OWNER);
 		execute(&op, &res);
 		ctx_end_op();
 		wb_u8(out, op.opcode);

@@ -255,11 +255,22 @@ static int owner_slot(int owner)
 	return owner >= 0 && owner <= SHIM_MAX_OWNER ? owner + 1 : 0;
 }
 
+/*
+ * The kernel's kmalloc(0) allocates nothing and returns ZERO_SIZE_PTR, which
+ * faults on any access; kfree() takes it back as it takes NULL.  A real heap
+ * object here would let a driver that indexes a zero-size buffer (rtkit.c
+ * writes syslog_msg_buffer[msg_size - 1]) scribble on the header unseen,
+ * where the kernel oopses.
+ */
+#define SHIM_ZERO_SIZE_PTR	((void *)16)
+
 void *lockstep_kmalloc(size_t size, unsigned int gfp)
 {
 	union kmalloc_hdr *h;
 	int slot = owner_slot(lockstep_ctx.owner);
 
+	if (!size)
+		return SHIM_ZERO_SIZE_PTR;
 	if (size > SIZE_MAX - sizeof(*h))
 		return NULL;
 	if (gfp & LOCKSTEP_GFP_ZERO)
@@ -280,7 +291,7 @@ void lockstep_kfree(const void *p)
 {
 	union kmalloc_hdr *h;
 
-	if (!p)
+	if ((uintptr_t)p <= (uintptr_t)SHIM_ZERO_SIZE_PTR)
 		return;
 	h = (union kmalloc_hdr *)p - 1;
 	if (h->magic != KMALLOC_MAGIC) {

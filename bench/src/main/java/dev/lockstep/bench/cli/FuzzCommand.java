@@ -6,6 +6,8 @@ import dev.lockstep.bench.engine.KnownDivergences;
 import dev.lockstep.bench.engine.Reproducer;
 import dev.lockstep.bench.engine.ReproducerFormatException;
 import dev.lockstep.bench.engine.RunManifest;
+import dev.lockstep.bench.rtkit.RtkitCampaign;
+import dev.lockstep.bench.rtkit.RtkitManifest;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.target.AgentBuild;
@@ -221,19 +223,49 @@ final class FuzzCommand implements Callable<Integer> {
         targetOptions.validate();
         targetOptions.checkRtkit();
         System.err.println("lockstep: RTKit campaign, seed " + theSeed + "  -> " + dir);
-        return dev.lockstep.bench.rtkit.RtkitCampaign.run(dir, new dev.lockstep.bench.rtkit.RtkitCampaign.Settings(theSeed,
-                maxOps == null ? Long.MAX_VALUE : maxOps, secs > 0 ? java.time.Duration.ofSeconds(secs) : java.time.Duration.ofDays(365),
-                modelOptions),
-                Files.isRegularFile(known) ? java.util.Optional.of(known) : java.util.Optional.empty(), failOnFindings, System.err,
-                targetOptions.rtkitOpener());
+        RtkitCampaign.Settings settings = new RtkitCampaign.Settings(theSeed, maxOps == null ? Long.MAX_VALUE : maxOps,
+                secs > 0 ? java.time.Duration.ofSeconds(secs) : java.time.Duration.ofDays(365), modelOptions);
+        try {
+            Files.createDirectories(dir);
+            new RtkitManifest(settings, targetOptions.asMap()).store(dir);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        } catch (IOException e) {
+            throw new UsageError("cannot write to " + dir + ": " + e.getMessage());
+        }
+        return RtkitCampaign.run(dir, settings, Files.isRegularFile(known) ? java.util.Optional.of(known) : java.util.Optional.empty(),
+                failOnFindings, System.err, targetOptions.rtkitOpener());
+    }
+
+    /** --resume on a directory an RTKit campaign wrote: its own manifest, the same loop. */
+    private Integer resumeRtkit(CampaignSummary earlier) throws UsageError {
+        RtkitManifest manifest;
+        try {
+            manifest = RtkitManifest.load(resume);
+        } catch (ReproducerFormatException e) {
+            throw new UsageError("--resume " + e.getMessage());
+        }
+        targetOptions.restore(manifest.target());
+        targetOptions.validate();
+        Path known = knownFile != null ? knownFile : AgentBuild.root().resolve("known-divergences.ini");
+        if (knownFile != null && !Files.isRegularFile(knownFile)) {
+            throw new UsageError("--known " + knownFile + ": no such file");
+        }
+        System.err.println("lockstep: resuming " + RtkitCampaign.command(manifest.settings()) + "  -> " + resume
+                + (earlier == null ? "" : " (" + earlier.operations() + " steps, " + earlier.findings().size() + " findings so far)"));
+        return RtkitCampaign.run(resume, manifest.settings(), Files.isRegularFile(known) ? java.util.Optional.of(known)
+                : java.util.Optional.empty(), failOnFindings, System.err, targetOptions.rtkitOpener(), java.util.Optional.ofNullable(earlier));
     }
 
     private Integer resume() throws UsageError {
-        RunManifest manifest;
-        try {
-            manifest = RunManifest.load(resume);
-        } catch (ReproducerFormatException e) {
-            throw new UsageError("--resume " + e.getMessage());
+        boolean rtkit = RtkitManifest.describes(resume);
+        RunManifest manifest = null;
+        if (!rtkit) {
+            try {
+                manifest = RunManifest.load(resume);
+            } catch (ReproducerFormatException e) {
+                throw new UsageError("--resume " + e.getMessage());
+            }
         }
         CampaignSummary earlier = null;
         Path summaryFile = resume.resolve("summary.json");
@@ -247,6 +279,9 @@ final class FuzzCommand implements Callable<Integer> {
                 System.out.println("the campaign in " + resume + " is complete; nothing to resume (summary: " + summaryFile + ")");
                 return 0;
             }
+        }
+        if (rtkit) {
+            return resumeRtkit(earlier);
         }
         targetOptions.restore(manifest.target());
         targetOptions.validate();

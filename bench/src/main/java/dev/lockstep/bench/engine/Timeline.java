@@ -11,18 +11,19 @@ import java.util.Locale;
 /**
  * The campaign's progress over time, one JSON object per line in timeline.jsonl, appended about
  * once a second: what the report's throughput, findings and coverage plots are drawn from. Lines
- * are flushed as written, so a killed run keeps its curve up to the kill.
+ * are flushed as written, so a killed run keeps its curve up to the kill. The page-table and RTKit
+ * campaigns both write it (for RTKit, ops are case steps).
  */
-final class Timeline implements AutoCloseable {
+public final class Timeline implements AutoCloseable {
     private static final long INTERVAL_NANOS = 1_000_000_000L;
     private final BufferedWriter out;
     private long last;
 
-    Timeline(Path file) throws IOException {
+    public Timeline(Path file) throws IOException {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    void maybeRecord(double seconds, long ops, long findings, long known, long binsHit, long binsTotal, long edgesHit,
+    public void maybeRecord(double seconds, long ops, long findings, long known, long binsHit, long binsTotal, long edgesHit,
                      boolean force) throws IOException {
         long now = System.nanoTime();
         if (!force && now - last < INTERVAL_NANOS) {

@@ -13,10 +13,16 @@ import dev.lockstep.models.rtkit.ClientOps;
 import dev.lockstep.models.rtkit.FirmwareDescription;
 import dev.lockstep.models.rtkit.FirmwareModel;
 import dev.lockstep.models.rtkit.RtkitOptions;
+import dev.lockstep.bench.engine.Campaign;
+import dev.lockstep.bench.engine.Timeline;
+import dev.lockstep.reports.AllureResults;
 import dev.lockstep.reports.AtomicFiles;
 import dev.lockstep.reports.CampaignSummary;
 import dev.lockstep.reports.Category;
+import dev.lockstep.reports.CampaignTimeline;
 import dev.lockstep.reports.Finding;
+import dev.lockstep.reports.MarkdownReport;
+import dev.lockstep.reports.Statistics;
 import dev.lockstep.reports.SummaryJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,15 +62,25 @@ public final class RtkitCampaign {
 
     /** Entry point for `lockstep fuzz --format rtkit`. Exit 0, 1 (unknown findings with failOnFindings), 2 (bad input). */
     public static int run(Path out, Settings s, Optional<Path> knownFile, boolean failOnFindings, PrintStream log, Opener opener) {
+        if (Files.exists(out.resolve("summary.json"))) {
+            log.println("lockstep: " + out + " already holds a campaign; choose another --out, or continue it with --resume " + out);
+            return 2;
+        }
+        return run(out, s, knownFile, failOnFindings, log, opener, Optional.empty());
+    }
+
+    /**
+     * Entry point for `lockstep fuzz --resume DIR` on an RTKit campaign: goes on from the summary
+     * the killed run left ({@code earlier}; empty when it was killed before writing one). Exit codes
+     * as for a fresh run; a stop leaves a summary that can be resumed again.
+     */
+    public static int run(Path out, Settings s, Optional<Path> knownFile, boolean failOnFindings, PrintStream log, Opener opener,
+                          Optional<CampaignSummary> earlier) {
         try {
             Files.createDirectories(out);
-            if (Files.exists(out.resolve("summary.json"))) {
-                log.println("lockstep: " + out + " already holds a campaign; choose another --out");
-                return 2;
-            }
             KnownDivergences known = knownFile.isPresent() ? KnownDivergences.load(knownFile.get()) : KnownDivergences.none();
             try (AgentTarget t = opener.open(out)) {
-                CampaignSummary sum = run(t, out, s, known, log);
+                CampaignSummary sum = run(t, out, s, known, log, earlier);
                 long unknown = sum.findings().stream().filter(f -> !f.known()).count();
                 return failOnFindings && unknown > 0 ? 1 : 0;
             }
@@ -72,7 +88,8 @@ public final class RtkitCampaign {
             log.println("lockstep: " + e.getMessage());
             return 2;
         } catch (IOException | TargetFailure e) {
-            log.println("lockstep: the RTKit campaign stopped: " + e.getMessage());
+            log.println("lockstep: the RTKit campaign stopped: " + e.getMessage() + "; results so far are in " + out
+                    + " (continue with: lockstep fuzz --resume " + out + ")");
             return 2;
         }
     }
@@ -131,61 +148,120 @@ public final class RtkitCampaign {
         return new AgentTarget("host", new HostAgentProcess(bin, HostAgentProcess.Mode.PTY, dir.resolve("agent.log")), 10_000);
     }
 
-    /** The campaign loop on an open target; returns the summary it wrote last. */
+    /** The campaign loop on an open target, from the start; returns the summary it wrote last. */
     public static CampaignSummary run(AgentTarget t, Path out, Settings s, KnownDivergences known, PrintStream log)
             throws IOException, TargetFailure {
+        return run(t, out, s, known, log, Optional.empty());
+    }
+
+    /**
+     * The campaign loop on an open target; with {@code earlier}, it goes on from the summary a killed
+     * run of the same directory left: its findings (none is found twice), counters, coverage bins and
+     * clock. The budget (steps, time) is the whole campaign's, not this run's. Cases go on from a
+     * generator seeded by the seed and the cases already run, so a resumed campaign is reproducible
+     * too (a campaign from the start uses the seed itself).
+     */
+    public static CampaignSummary run(AgentTarget t, Path out, Settings s, KnownDivergences known, PrintStream log,
+                                      Optional<CampaignSummary> earlier) throws IOException, TargetFailure {
         RtkitOptions options = RtkitOptions.defaults();
         for (String a : s.modelOptions()) {
             options = options.with(a);
         }
         ApModel model = new ApModel(options, ClientOps.withoutShmemOps());
         FirmwareModel fw = new FirmwareModel(FirmwareDescription.typical(options.layout()));
-        RtkitGenerator gen = new RtkitGenerator(fw, s.seed());
         RtkitCoverage coverage = new RtkitCoverage();
         RtkitCaseRunner runner = new RtkitCaseRunner(t, model, coverage);
         RtkitCaseRunner quiet = new RtkitCaseRunner(t, model, null);
         Map<String, Finding> findings = new LinkedHashMap<>();
+        Progress p = new Progress();
         Instant start = Instant.now();
-        long deadline = System.nanoTime() + s.duration().toNanos();
-        long steps = 0;
-        long messages = 0;
-        long cases = 0;
-        long shrinkAttempts = 0;
-        long lastWrite = System.nanoTime();
-        CampaignSummary sum = null;
-        while (steps < s.maxSteps() && System.nanoTime() < deadline) {
-            List<RtkitStep> c = gen.nextCase(10 + (int) (cases % 30));
-            RtkitCaseRunner.Result r = runner.run(c);
-            cases++;
-            steps += r.steps();
-            messages += r.messages();
-            for (Divergence d : r.divergences()) {
-                Finding f = findings.get(d.title());
-                if (f != null) {
-                    findings.put(d.title(), count(f));
-                    continue;
-                }
-                RtkitShrinker sh = new RtkitShrinker(quiet::divergences, 200);
-                List<RtkitStep> min = sh.shrink(c, d);
-                shrinkAttempts += sh.attempts();
-                List<Divergence> once = quiet.divergences(min);
-                List<Divergence> twice = quiet.divergences(min);
-                boolean stable = titles(once).contains(d.title()) && titles(once).equals(titles(twice));
-                RtkitReproducer rep = new RtkitReproducer(d.title(), options.asMap(), s.seed(), min);
-                findings.put(d.title(), store(out, minimised(d, once), steps, rep, stable, known));
-                log.println("finding: " + d.title());
-            }
-            if (System.nanoTime() - lastWrite > 1_000_000_000L) {
-                sum = summary(t, s, start, steps, messages, cases, shrinkAttempts, runner.frames + quiet.frames, coverage, findings, false);
-                SummaryJson.write(out.resolve("summary.json"), sum);
-                lastWrite = System.nanoTime();
-            }
+        if (earlier.isPresent()) {
+            CampaignSummary e = earlier.get();
+            e.findings().forEach(f -> findings.put(f.title(), f));
+            p.steps = e.operations();
+            p.cases = e.health().getOrDefault("cases", 0L);
+            p.messages = e.health().getOrDefault("messages", 0L);
+            p.shrinkAttempts = e.health().getOrDefault("shrink_attempts", 0L);
+            p.framesBefore = e.health().getOrDefault("rtkit_frames", 0L);
+            p.elapsedBefore = e.elapsedSeconds();
+            start = e.startedAt();
+            e.coverage().forEach(coverage::restore);
         }
-        sum = summary(t, s, start, steps, messages, cases, shrinkAttempts, runner.frames + quiet.frames, coverage, findings, true);
-        SummaryJson.write(out.resolve("summary.json"), sum);
-        log.printf("rtkit: %d steps in %d cases, %.0f messages/s, bins %d/%d, %d findings%n", steps, cases,
-                messages / Math.max(1e-9, sum.elapsedSeconds()), coverage.hitCount(), RtkitCoverage.total(), findings.size());
+        RtkitGenerator gen = new RtkitGenerator(fw, s.seed(), p.cases);
+        AllureResults allure = new AllureResults(out.resolve("allure-results"));
+        long runStart = System.nanoTime();
+        long lastWrite = runStart;
+        CampaignSummary sum;
+        try (Timeline timeline = new Timeline(out.resolve(CampaignTimeline.FILE_NAME))) {
+            while (p.steps < s.maxSteps() && p.elapsed(runStart) < s.duration().toNanos() / 1e9) {
+                List<RtkitStep> c = gen.nextCase(10 + (int) (p.cases % 30));
+                RtkitCaseRunner.Result r = runner.run(c);
+                p.cases++;
+                p.steps += r.steps();
+                p.messages += r.messages();
+                for (Divergence d : r.divergences()) {
+                    Finding f = findings.get(d.title());
+                    if (f != null) {
+                        findings.put(d.title(), count(f));
+                        continue;
+                    }
+                    RtkitShrinker sh = new RtkitShrinker(quiet::divergences, 200);
+                    List<RtkitStep> min = sh.shrink(c, d);
+                    p.shrinkAttempts += sh.attempts();
+                    // Saved with the word of two replays of the minimised case: the same divergences,
+                    // details and transcripts included, both times.
+                    List<Divergence> once = quiet.divergences(min);
+                    List<Divergence> twice = quiet.divergences(min);
+                    boolean stable = titles(once).contains(d.title()) && once.equals(twice);
+                    RtkitReproducer rep = new RtkitReproducer(d.title(), options.asMap(), s.seed(), min);
+                    Finding stored = store(out, minimised(d, once), p.steps, rep, stable, known);
+                    findings.put(d.title(), stored);
+                    p.frames = runner.frames + quiet.frames;
+                    // The summary follows at once, so a kill now loses no finding for --resume.
+                    CampaignSummary now = summary(t, s, start, p, runStart, coverage, findings, false);
+                    SummaryJson.write(out.resolve("summary.json"), now);
+                    allure.writeFinding(now, stored, Map.of("reproducer.lst", rep.text(), "detail.txt", stored.detail()));
+                    log.println("finding: " + d.title() + (stored.known() ? "  (known)" : ""));
+                }
+                p.frames = runner.frames + quiet.frames;
+                timeline.maybeRecord(p.elapsed(runStart), p.steps, findings.size(), knownCount(findings), coverage.hitCount(),
+                        RtkitCoverage.total(), 0, false);
+                if (System.nanoTime() - lastWrite > 1_000_000_000L) {
+                    SummaryJson.write(out.resolve("summary.json"), summary(t, s, start, p, runStart, coverage, findings, false));
+                    lastWrite = System.nanoTime();
+                }
+            }
+            p.frames = runner.frames + quiet.frames;
+            timeline.maybeRecord(p.elapsed(runStart), p.steps, findings.size(), knownCount(findings), coverage.hitCount(),
+                    RtkitCoverage.total(), 0, true);
+        }
+        sum = summary(t, s, start, p, runStart, coverage, findings, true);
+        SummaryJson.write(out.resolve("summary.json"), sum, Statistics.of(sum, CampaignTimeline.read(out.resolve(CampaignTimeline.FILE_NAME))));
+        allure.writeCampaign(sum);
+        MarkdownReport.write(out.resolve("report.md"), sum);
+        log.printf("rtkit: %d steps in %d cases, %.0f messages/s, bins %d/%d, %d findings (%d known)%n", p.steps, p.cases,
+                p.messages / Math.max(1e-9, sum.elapsedSeconds()), coverage.hitCount(), RtkitCoverage.total(), findings.size(),
+                knownCount(findings));
         return sum;
+    }
+
+    /** The campaign's counters, over this run and the runs it resumed. */
+    private static final class Progress {
+        long steps;
+        long messages;
+        long cases;
+        long shrinkAttempts;
+        long frames;
+        long framesBefore;
+        double elapsedBefore;
+
+        double elapsed(long runStart) {
+            return elapsedBefore + (System.nanoTime() - runStart) / 1e9;
+        }
+    }
+
+    private static long knownCount(Map<String, Finding> findings) {
+        return findings.values().stream().filter(Finding::known).count();
     }
 
     /**
@@ -224,17 +300,39 @@ public final class RtkitCampaign {
                 detail);
     }
 
-    private static CampaignSummary summary(AgentTarget t, Settings s, Instant start, long steps, long messages, long cases,
-                                           long shrinks, long frames, RtkitCoverage cov, Map<String, Finding> findings, boolean complete) {
-        Instant now = Instant.now();
-        double secs = Math.max(1e-3, Duration.between(start, now).toNanos() / 1e9);
+    private static CampaignSummary summary(AgentTarget t, Settings s, Instant start, Progress p, long runStart, RtkitCoverage cov,
+                                           Map<String, Finding> findings, boolean complete) {
+        double secs = Math.max(1e-3, p.elapsed(runStart));
         Map<String, Long> health = new LinkedHashMap<>(t.health());
-        health.put("cases", cases);
-        health.put("messages", messages);
-        health.put("messages_per_second", Math.round(messages / secs));
-        health.put("rtkit_frames", frames);
-        health.put("shrink_attempts", shrinks);
-        return new CampaignSummary(null, "", "fuzz --format rtkit --seed " + s.seed(), t.describe(), "rtkit", "-", s.seed(), steps,
-                secs, steps / secs, start, now, complete, new ArrayList<>(findings.values()), cov.asMap(), health);
+        health.put("cases", p.cases);
+        health.put("messages", p.messages);
+        health.put("messages_per_second", Math.round(p.messages / secs));
+        health.put("rtkit_frames", p.framesBefore + p.frames);
+        health.put("shrink_attempts", p.shrinkAttempts);
+        return new CampaignSummary(CampaignSummary.SCHEMA, Campaign.VERSION, command(s), t.describe(), "rtkit", "-", s.seed(),
+                p.steps, secs, p.steps / secs, start, Instant.now(), complete, new ArrayList<>(findings.values()), cov.asMap(), health);
+    }
+
+    /** The command that runs this campaign from the start, for summary.json and the report. */
+    public static String command(Settings s) {
+        StringBuilder b = new StringBuilder("lockstep fuzz --format rtkit --seed ").append(s.seed());
+        if (s.maxSteps() != Long.MAX_VALUE) {
+            b.append(" --ops ").append(s.maxSteps());
+        }
+        if (s.duration().compareTo(Duration.ofDays(365)) < 0) {
+            b.append(" --duration ").append(s.duration().toSeconds()).append('s');
+        }
+        // Only the options that differ from the defaults: a resumed campaign's settings name them all.
+        Map<String, String> defaults = RtkitOptions.defaults().asMap();
+        RtkitOptions o = RtkitOptions.defaults();
+        for (String a : s.modelOptions()) {
+            o = o.with(a);
+        }
+        o.asMap().forEach((k, v) -> {
+            if (!v.equals(defaults.get(k))) {
+                b.append(" --model-option ").append(k).append('=').append(v);
+            }
+        });
+        return b.toString();
     }
 }

@@ -70,8 +70,9 @@ final class RtkitCaseRunner {
             }
             String label = i < steps.size() ? RtkitScoreboard.inputLabel(steps.get(i), board.state()) : "FREE";
             Category c = f.kind() == TargetFailure.Kind.CRASH ? Category.CRASH : Category.HANG;
-            Divergence d = new Divergence("rtkit: the agent " + (c == Category.CRASH ? "crashes" : "hangs") + " on " + label
-                    + " (" + board.state().phase() + ")", 5, c, i, f.getMessage());
+            // Named by the input alone: where the driver faults is in its code, not in the model's phase.
+            Divergence d = new Divergence("rtkit: the agent " + (c == Category.CRASH ? "crashes" : "hangs") + " on " + label, 5, c, i,
+                    f.getMessage() + "\n(the model's phase: " + board.state().phase() + ")");
             d = transcript.agentFailed(d, i < steps.size() ? steps.get(i) : null, board.state(),
                     (c == Category.CRASH ? "crashes: " : "hangs: ") + String.valueOf(f.getMessage()).lines().findFirst().orElse(""));
             target.restart();

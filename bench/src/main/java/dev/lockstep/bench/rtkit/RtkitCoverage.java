@@ -59,6 +59,13 @@ public final class RtkitCoverage {
         return "unknown endpoint";
     }
 
+    /** Takes one entry of an earlier run's summary coverage back (resume); keys other than bins are ignored. */
+    void restore(String key, long count) {
+        if (key.startsWith("bin:") && count > 0) {
+            bins.put(key, count);
+        }
+    }
+
     public long hitCount() {
         return bins.size();
     }

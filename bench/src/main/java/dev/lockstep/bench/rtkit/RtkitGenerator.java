@@ -20,8 +20,17 @@ public final class RtkitGenerator {
     private final SplittableRandom rng;
 
     public RtkitGenerator(FirmwareModel fw, long seed) {
+        this(fw, seed, 0);
+    }
+
+    /**
+     * The cases of a campaign from case {@code firstCase} on: a resumed campaign continues from a
+     * seed derived from its seed and the cases already run (case 0: the seed itself), so it is as
+     * reproducible as one that never stopped.
+     */
+    public RtkitGenerator(FirmwareModel fw, long seed, long firstCase) {
         this.fw = fw;
-        this.rng = new SplittableRandom(seed);
+        this.rng = new SplittableRandom(firstCase == 0 ? seed : seed ^ (firstCase * 0x9E3779B97F4A7C15L));
     }
 
     /** One case: the boot, then {@code tail} random steps. */

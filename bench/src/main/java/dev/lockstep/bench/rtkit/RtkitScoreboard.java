@@ -10,10 +10,12 @@ import dev.lockstep.models.rtkit.ApStep;
 import dev.lockstep.models.rtkit.BufferMessage;
 import dev.lockstep.models.rtkit.Callback;
 import dev.lockstep.models.rtkit.CallStatus;
+import dev.lockstep.models.rtkit.CallStep;
 import dev.lockstep.models.rtkit.Endpoints;
 import dev.lockstep.models.rtkit.Errno;
 import dev.lockstep.models.rtkit.ManagementMessage;
 import dev.lockstep.models.rtkit.Message;
+import dev.lockstep.models.rtkit.PendingCall;
 import dev.lockstep.models.rtkit.PowerState;
 import dev.lockstep.models.rtkit.RtkitCodec;
 import dev.lockstep.models.rtkit.RtkitMessage;
@@ -66,11 +68,13 @@ public final class RtkitScoreboard {
                 : new ApStep(before, List.of(), List.of(), new CallStatus.NoCall(), List.of());
         last = m;
         state = m.state();
-        String where = "after " + inputLabel(step, before) + " (" + before.phase() + ")";
+        String where = "after " + inputLabel(step, before) + crashedTag(before);
         List<Divergence> out = new ArrayList<>();
         health(index, where, drv.events(), out);
-        messages(index, where, m.sent(), drv, out);
+        // Callbacks before messages: a crash report's defining outcome is the crashed callback; what
+        // the AP sends instead follows from whether it saw a crash, and would give one cause two titles.
         callbacks(index, where, m.callbacks(), drv.callbacks(), out);
+        messages(index, where, m.sent(), drv, clientMessage(step), out);
         calls(index, step, before, m, drv, out);
         if (out.isEmpty() && (drv.running() != state.running() || drv.crashed() != state.crashed())) {
             out.add(div(index, "rtkit: " + where + " the driver is " + flags(drv.running(), drv.crashed())
@@ -90,11 +94,15 @@ public final class RtkitScoreboard {
     public List<Divergence> release(int index, RtkitSession.Release r) {
         List<Divergence> out = new ArrayList<>();
         health(index, "at FREE", r.events(), out);
-        if (r.leakedObjects() != 0 || r.leakedBlocks() != 0) {
-            out.add(new Divergence("rtkit: FREE leaks " + (r.leakedObjects() != 0 ? "kmalloc objects" : "")
-                    + (r.leakedObjects() != 0 && r.leakedBlocks() != 0 ? " and " : "") + (r.leakedBlocks() != 0 ? "arena blocks" : ""),
-                    5, Category.HEALTH, index, r.leakedObjects() + " objects, " + r.leakedBlocks() + " arena blocks (FREE in "
-                    + state.phase() + ")" + leakEvents(r.events())));
+        // Objects and blocks are reported apart: the driver loses each through its own path (a
+        // kmalloc'd syslog buffer, a DMA buffer), and a case that happens to do both is no third cause.
+        String detail = r.leakedObjects() + " objects, " + r.leakedBlocks() + " arena blocks (FREE in " + state.phase() + ")"
+                + leakEvents(r.events());
+        if (r.leakedObjects() != 0) {
+            out.add(new Divergence("rtkit: FREE leaks kmalloc objects", 5, Category.HEALTH, index, detail));
+        }
+        if (r.leakedBlocks() != 0) {
+            out.add(new Divergence("rtkit: FREE leaks arena blocks", 5, Category.HEALTH, index, detail));
         }
         return out;
     }
@@ -121,7 +129,13 @@ public final class RtkitScoreboard {
         }
     }
 
-    private void messages(int index, String where, List<Message> want, RtkitSession.Outcome drv, List<Divergence> out) {
+    /**
+     * Compares the messages sent in one step. When one side's messages are the other's with some
+     * added, the title names the first added message only: how many follow it (the STARTEPs after
+     * an EPMAP LAST, say) depends on the endpoints of the case, not on the cause.
+     */
+    private void messages(int index, String where, List<Message> want, RtkitSession.Outcome drv, Optional<Message> client,
+                          List<Divergence> out) {
         List<Message> got = drv.sent();
         int n = Math.min(want.size(), got.size());
         int i = 0;
@@ -133,13 +147,13 @@ public final class RtkitScoreboard {
         }
         String detail = "model sent " + want + "\ndriver sent " + got + "\nDMA allocations " + hexes(drv.dmaAllocs());
         String title;
-        if (got.size() > want.size() && sameAll(want, without(got, i), drv.dmaAllocs())) {
-            title = where + " the driver sends " + label(got.get(i)) + ", the model does not";
-        } else if (want.size() > got.size() && sameAll(without(want, i), got, drv.dmaAllocs())) {
-            title = where + " the model sends " + label(want.get(i)) + ", the driver does not";
+        if (got.size() > want.size() && subsequence(want, got, drv.dmaAllocs())) {
+            title = where + " the driver sends " + label(got.get(i), client) + ", the model does not";
+        } else if (want.size() > got.size() && subsequence(got, want, drv.dmaAllocs())) {
+            title = where + " the model sends " + label(want.get(i), client) + ", the driver does not";
         } else if (i < n) {
-            String a = label(got.get(i));
-            String b = label(want.get(i));
+            String a = label(got.get(i), client);
+            String b = label(want.get(i), client);
             title = where + (a.equals(b) ? " the driver's " + a + " differs from the model's"
                     : " the driver sends " + a + " where the model sends " + b);
         } else {
@@ -148,16 +162,21 @@ public final class RtkitScoreboard {
         out.add(div(index, "rtkit: " + title, detail));
     }
 
-    private boolean sameAll(List<Message> a, List<Message> b, List<Long> dma) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!same(a.get(i), b.get(i), dma)) {
-                return false;
+    /** Whether {@code shorter} is {@code longer} with some messages left out (the order kept). */
+    private boolean subsequence(List<Message> shorter, List<Message> longer, List<Long> dma) {
+        int j = 0;
+        for (int i = 0; i < longer.size() && j < shorter.size(); i++) {
+            if (same(shorter.get(j), longer.get(i), dma)) {
+                j++;
             }
         }
-        return true;
+        return j == shorter.size();
+    }
+
+    /** The message a send_message call hands over: its content is the client's, random, and no kind of the AP's. */
+    private static Optional<Message> clientMessage(RtkitStep step) {
+        return step instanceof RtkitStep.Call c && c.call() instanceof ApCall.Send s
+                ? Optional.of(new Message(s.msg0(), s.endpoint())) : Optional.empty();
     }
 
     /**
@@ -178,12 +197,6 @@ public final class RtkitScoreboard {
             return wb.pages() == gb.pages() && wb.iova() >= model.client().allocationBase() && dma.contains(gb.iova());
         }
         return false;
-    }
-
-    private static List<Message> without(List<Message> l, int i) {
-        List<Message> c = new ArrayList<>(l);
-        c.remove(i);
-        return c;
     }
 
     private static void callbacks(int index, String where, List<Callback> want, List<RtkitReply.Record> got, List<Divergence> out) {
@@ -243,21 +256,23 @@ public final class RtkitScoreboard {
         Optional<Integer> want = m.returned();
         Optional<Long> got = drv.returned();
         boolean modelRefused = m.call() instanceof CallStatus.Refused;
-        String call = step instanceof RtkitStep.Call c ? callLabel(c.call()) : before.pending().map(p -> callLabel(p.call())).orElse("a call");
-        String where = (step instanceof RtkitStep.Call ? "" : "after " + inputLabel(step, before) + " ") + "(" + before.phase() + ")";
+        String call = step instanceof RtkitStep.Call c ? callTitle(c.call()) : before.pending().map(p -> callTitle(p.call())).orElse("a call");
+        // A call that waited is named without the input that let it go on: which ack or EPMAP it was
+        // is the case's, and one call returning apart is one finding (the transcript has the input).
+        String where = crashedTag(before);
         String detail = "model " + m.call() + "\ndriver returned " + got.map(v -> Errno.name((int) (long) v)).orElse("nothing")
                 + (drv.pending() ? ", a call waits" : "") + (drv.refused() ? ", the call was not made (slot busy)" : "");
         if (modelRefused != drv.refused()) {
-            out.add(div(index, "rtkit: " + call + " " + where + ": " + (drv.refused() ? "the driver's client is blocked, the model's is not"
+            out.add(div(index, "rtkit: " + call + where + ": " + (drv.refused() ? "the driver's client is blocked, the model's is not"
                     : "the model's client is blocked, the driver's is not"), detail));
         } else if (want.isPresent() && got.isPresent() && want.get() != (int) (long) got.get()) {
-            out.add(div(index, "rtkit: " + call + " " + where + " returns " + Errno.name((int) (long) got.get())
+            out.add(div(index, "rtkit: " + call + where + " returns " + Errno.name((int) (long) got.get())
                     + " in the driver, " + Errno.name(want.get()) + " in the model", detail));
         } else if (want.isPresent() != got.isPresent()) {
-            out.add(div(index, "rtkit: " + call + " " + where + " returns " + (got.isPresent() ? "in the driver, not in the model"
+            out.add(div(index, "rtkit: " + call + where + " returns " + (got.isPresent() ? "in the driver, not in the model"
                     : "in the model, not in the driver"), detail));
         } else if (m.state().pending().isPresent() != drv.pending()) {
-            out.add(div(index, "rtkit: " + call + " " + where + " waits in " + (drv.pending() ? "the driver" : "the model")
+            out.add(div(index, "rtkit: " + call + where + " waits in " + (drv.pending() ? "the driver" : "the model")
                     + " only", detail));
         }
     }
@@ -266,14 +281,47 @@ public final class RtkitScoreboard {
         return new Divergence(title, 6, Category.DRIVER_BUG, index, detail);
     }
 
+    /**
+     * The input of a step as titles and coverage bins name it: its kind, with only the values that
+     * decide what a correct AP does (see {@link #ackClass} and {@link #callTitle}). The transcript
+     * names inputs exactly ({@link #fwLabel}, {@link #callLabel}).
+     */
     static String inputLabel(RtkitStep step, ApState before) {
         if (step instanceof RtkitStep.Call c) {
-            return "call " + callLabel(c.call());
+            return "call " + callTitle(c.call());
         }
         if (step instanceof RtkitStep.Advance) {
             return "timeout";
         }
-        return fwLabel(((RtkitStep.Fw) step).message(), before);
+        Message m = ((RtkitStep.Fw) step).message();
+        Optional<RtkitMessage> d = RtkitCodec.decodeFromIop(m, dev.lockstep.models.rtkit.CodecLayout.defaults()).valueIgnoringReserved();
+        if (d.orElse(null) instanceof ManagementMessage.IopPowerAck a) {
+            return "IOP_PWR_ACK" + ackClass(CallStep.Side.IOP, a.state() & 0xffff, before);
+        }
+        if (d.orElse(null) instanceof ManagementMessage.ApPowerAck a) {
+            return "AP_PWR_ACK" + ackClass(CallStep.Side.AP, a.state() & 0xffff, before);
+        }
+        return fwLabel(m, before);
+    }
+
+    /**
+     * What a power ack's state means to a correct AP, which is all a title may say of it: against
+     * an ack a call waits for, whether it is the state asked for (the call returns 0 or -EINVAL).
+     * Otherwise the state decides no message: a call waiting for the IOP's first report takes any
+     * state, and an unsolicited ack only records it (whether both sides then run is compared on its
+     * own, as running/crashed). Then the title names the ack alone.
+     */
+    static String ackClass(CallStep.Side side, int state, ApState before) {
+        Optional<CallStep> awaiting = before.pending().map(PendingCall::awaiting);
+        if (awaiting.orElse(null) instanceof CallStep.AwaitAck a && a.side() == side) {
+            return state == a.expected() ? " as asked" : " not as asked";
+        }
+        return "";
+    }
+
+    /** " (CRASHED)" after a crash, when every send fails (§1.3) and calls and handlers act apart; otherwise nothing. */
+    static String crashedTag(ApState before) {
+        return before.crashed() ? " (CRASHED)" : "";
     }
 
     /** The kind of a firmware message, as the coverage bins and titles name it. */
@@ -301,6 +349,7 @@ public final class RtkitScoreboard {
         return RtkitCodec.kind(r);
     }
 
+    /** A call as the transcript names it: with its endpoint. */
     static String callLabel(ApCall c) {
         String n = RtkitStep.name(c);
         int ep = c instanceof ApCall.StartEp s ? s.endpoint() : c instanceof ApCall.Send s ? s.endpoint() : -1;
@@ -310,7 +359,39 @@ public final class RtkitScoreboard {
         return n + (Endpoints.isApplication(ep) ? "(app ep)" : "(ep " + ep + ")");
     }
 
-    /** A message the AP sent, for titles: its kind, and for STARTEP and power requests the endpoint or state. */
+    /**
+     * A call as titles name it: the class of its endpoint, not the number. start_ep and
+     * send_message treat every system endpoint alike (§1.6: crashed, discovered; running only for
+     * application endpoints), so one behaviour on endpoints 1 to 31 is one title.
+     */
+    static String callTitle(ApCall c) {
+        String n = RtkitStep.name(c);
+        int ep = c instanceof ApCall.StartEp s ? s.endpoint() : c instanceof ApCall.Send s ? s.endpoint() : -1;
+        if (ep < 0) {
+            return n;
+        }
+        return n + (Endpoints.isApplication(ep) ? "(app ep)" : ep == Endpoints.MANAGEMENT ? "(management ep)" : "(system ep)");
+    }
+
+    /**
+     * A message the AP sent, as titles name it: {@link #label} without the values that decide
+     * nothing. The message of the step's send_message call ({@code client}) is the client's,
+     * whatever it would decode to; a STARTEP names whether the AP serves its endpoint
+     * (systemEndpoints), not which endpoint it is.
+     */
+    String label(Message m, Optional<Message> client) {
+        if (client.isPresent() && client.get().equals(m)) {
+            return "the client's message";
+        }
+        Optional<RtkitMessage> d = RtkitCodec.decodeFromAp(m, model.options().layout()).valueIgnoringReserved();
+        if (d.orElse(null) instanceof ManagementMessage.StartEp s && !Endpoints.isApplication(s.endpoint())) {
+            return "STARTEP for " + (model.options().systemEndpoints().contains(s.endpoint()) ? "a served" : "an unserved")
+                    + " system ep";
+        }
+        return label(m);
+    }
+
+    /** A message the AP sent, as the transcript names it: its kind, and for STARTEP and power requests the endpoint or state. */
     String label(Message m) {
         Optional<RtkitMessage> d = RtkitCodec.decodeFromAp(m, model.options().layout()).valueIgnoringReserved();
         if (d.isEmpty()) {

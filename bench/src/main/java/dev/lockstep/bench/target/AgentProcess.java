@@ -13,6 +13,14 @@ public interface AgentProcess {
     void stop();
 
     /**
+     * Waits up to {@code millis} for the agent to exit; whether it has. A line that breaks as the
+     * agent dies can be seen before the exit is: the wait tells a dying agent from a broken line.
+     */
+    default boolean awaitExit(long millis) {
+        return !alive();
+    }
+
+    /**
      * SIGKILLs the agent, for an injected kill (--link-faults kill=N); returns false when this
      * process cannot be killed from here (an agent on a board), so no kill is injected.
      */

@@ -73,17 +73,9 @@ public final class AgentTarget implements Target {
             process.stop();
             throw new TargetSetupException(link.describe() + " does not answer the Lockstep handshake; is a Lockstep agent on it?");
         } catch (LinkException | WireFormatException e) {
-            // An agent that dies at once (a broken build, a missing library) says more by its exit than by the line.
-            // A broken pipe can be seen before the exit is: give the process a moment to be reaped.
-            for (int i = 0; i < 100 && process.alive(); i++) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            boolean died = !process.alive();
+            // An agent that dies at once (a broken build, a missing library) says more by its exit than by the line;
+            // its closed line can be seen before its exit is.
+            boolean died = !process.alive() || process.awaitExit(DYING_AGENT_MILLIS);
             String exit = process.exitDescription();
             process.stop();
             throw new TargetSetupException(died ? "the agent exited during the handshake (" + exit + ")"
@@ -201,11 +193,15 @@ public final class AgentTarget implements Target {
     }
 
     /** A crash or a hang is the driver's (a finding); a broken line with a live agent is the link's. */
+    private static final long DYING_AGENT_MILLIS = 1000;
+
     private TargetFailure failure(Exception ex) {
         if (ex instanceof AgentCrashedException e) {
             return new TargetFailure(TargetFailure.Kind.CRASH, e.opIndex(), "agent crashed: " + e.getMessage());
         }
-        if (!process.alive()) {
+        // A pty reads EIO once the agent's side closes, which can come before its CRASH frame is
+        // read and before the exit is seen: give a dying agent a moment before blaming the line.
+        if (!process.alive() || (ex instanceof LinkException && process.awaitExit(DYING_AGENT_MILLIS))) {
             return new TargetFailure(TargetFailure.Kind.CRASH, -1, "agent died: " + process.exitDescription());
         }
         if (ex instanceof ReplyTimeoutException) {

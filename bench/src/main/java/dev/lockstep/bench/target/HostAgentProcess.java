@@ -96,6 +96,19 @@ public final class HostAgentProcess implements AgentProcess {
     }
 
     @Override
+    public boolean awaitExit(long millis) {
+        if (process == null) {
+            return true;
+        }
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    @Override
     public String exitDescription() {
         if (process == null) {
             return "never started";

@@ -125,6 +125,27 @@ class RtkitAgentTest {
                 r.divergences().get(0).detail());
     }
 
+    /**
+     * A syslog INIT with MSG_SIZE 0 makes rtkit.c kzalloc(0) its message buffer, and the next LOG
+     * writes syslog_msg_buffer[msg_size - 1]: one byte before ZERO_SIZE_PTR, an oops in the kernel.
+     * The shim hands out ZERO_SIZE_PTR as the kernel does, so the agent faults there too, the
+     * finding says where, and the next case runs on a fresh agent.
+     */
+    @Test
+    void aSyslogLogAfterAnEmptyInitCrashesTheAgentAsItWouldOopsTheKernel() throws Exception {
+        List<RtkitStep> steps = List.of(RtkitStep.parse("iop 0x02 0x0010100000000000"), RtkitStep.parse("iop 0x02 0x0080000000000001"),
+                RtkitStep.parse("iop 0x02 0x0050000000000000"));
+        RtkitCaseRunner runner = new RtkitCaseRunner(target, model(), null);
+        // Every time with the agent's own last words: the pty's hangup must not overtake its CRASH
+        // frame, or a finding's two replays would differ (and a campaign once stopped on the EIO).
+        for (int i = 0; i < 10; i++) {
+            Divergence d = runner.run(steps).divergences().get(0);
+            assertEquals("rtkit: the agent crashes on syslog Log", d.title());
+            assertTrue(d.detail().contains("SIGSEGV at 0xf in op 1 (RTKIT STEP)"), "run " + i + ": " + d.detail());
+        }
+        assertEquals(List.of(), runner.run(List.of(steps.get(0))).divergences(), "the agent was restarted");
+    }
+
     /** Without the repeat nothing leaks: FREE releases the one buffer through apple_rtkit_free. */
     @Test
     void oneBufferRequestLeaksNothing() throws Exception {
@@ -158,6 +179,8 @@ class RtkitAgentTest {
             List<String> b = RtkitCampaign.replay(target, r).stream().map(Divergence::title).toList();
             assertTrue(a.contains(f.title()), f.title() + " -> " + a);
             assertEquals(a, b);
+            // The campaign replayed the minimised case twice before saving it, transcripts and all.
+            assertTrue(f.detail().endsWith("\nreplays identically twice"), f.title() + ":\n" + f.detail());
             // detail.txt is the reproducer's: its first line (counts, or what the model sent) is what replay prints.
             String replayed = RtkitCampaign.replay(target, r).stream().filter(x -> x.title().equals(f.title())).findFirst()
                     .orElseThrow().detail();

@@ -95,7 +95,7 @@ class RtkitTranscriptTest {
         assertTrue(d.detail().contains("""
                 rtkit transcript:
                   call: send(ep 6)
-                  diverges: after call send(ep 6) (AWAIT_HELLO) the driver sends sys 0x06 unknown, the model does not
+                  diverges: after call send(system ep) the driver sends the client's message, the model does not
                   model: return: send(ep 6) = -EINVAL
                   driver: AP -> IOP: sys 0x06 unknown (ep 0x06, 0x124997e0d3b4d586)
                   driver: return: send(ep 6) = 0
