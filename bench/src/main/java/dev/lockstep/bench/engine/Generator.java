@@ -51,6 +51,23 @@ public final class Generator {
                 config.coherentWalk());
     }
 
+    /**
+     * After alloc, for a case that starts with given operations (a corpus mutant): moves the
+     * window onto the first mapped iova among them, so the operations generated after the given
+     * ones collide with what those built.
+     */
+    public void adopt(List<Op> given) {
+        for (Op op : given) {
+            if (op instanceof Op.Map m && Long.compareUnsigned(m.iova(), config.inputLimit()) < 0) {
+                long base = m.iova() & ~(windowSize - 1);
+                if (Long.compareUnsigned(base + windowSize, config.inputLimit()) <= 0) {
+                    windowBase = base;
+                }
+                return;
+            }
+        }
+    }
+
     /** A case's length in operations: long enough to build deep state, short enough to shrink. */
     public int caseLength() {
         return 64 + random.nextInt(1200);
@@ -220,6 +237,11 @@ public final class Generator {
         }
         if (random.nextDouble() < misuseRate) {
             long pgsize = pickPgsize();
+            if (random.nextBoolean()) {
+                // A size the configuration does not have (twice a page is never one), as misuseMap does for maps.
+                return new Op.Unmap(0, windowBase + random.nextLong(windowSize / pgsize) * pgsize, pgsize * 2 == pgsizes[pgsizes.length - 1]
+                        ? pgsize * 4 : pgsize * 2, 1);
+            }
             return new Op.Unmap(0, windowBase + pgsize / 2 + config.granule().size(), pgsize, 1);
         }
         long pgsize = pickPgsize();
