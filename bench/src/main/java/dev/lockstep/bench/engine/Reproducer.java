@@ -104,7 +104,9 @@ public record Reproducer(String title, int depth, PgtableConfig config, ModelOpt
             PgtableFormat fmt = PgtableFormat.byName(head.get("format"))
                     .orElseThrow(() -> new IllegalArgumentException("unknown format '" + head.get("format") + "'"));
             Granule g = granule(head.get("granule"));
-            PgtableConfig cfg = new PgtableConfig(fmt, g, Integer.parseInt(head.get("ias")), Integer.parseInt(head.get("oas")), 0, true);
+            // The walk has no header line: the alloc says it (a case of a campaign run with --vary walk may ask for a non-coherent one).
+            PgtableConfig cfg = new PgtableConfig(fmt, g, Integer.parseInt(head.get("ias")), Integer.parseInt(head.get("oas")), 0,
+                    ((Op.Alloc) ops.get(0)).coherentWalk());
             options.effective(fmt);
             return new Reproducer(head.get("title"), Integer.parseInt(head.get("depth")), cfg, options,
                     Long.parseLong(head.getOrDefault("seed", "0")), Math.max(1, Integer.parseInt(head.getOrDefault("batch", "16"))),
