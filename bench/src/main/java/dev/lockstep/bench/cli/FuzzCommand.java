@@ -155,9 +155,14 @@ final class FuzzCommand implements Callable<Integer> {
             Granule fg = names.length > 1 && !f.granules().contains(g) ? f.granules().get(0) : g;
             try {
                 bases.add(new PgtableConfig(f, fg, ias != null ? ias : f.maxIas(), oas != null ? oas : f.maxOas(), 0, true));
-                options.effective(f);
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage() + (names.length > 1 ? " (with --format " + format + ")" : "") + " (see lockstep formats)");
+            }
+            try {
+                options.effective(f);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage() + (names.length > 1 ? " (for " + f.cliName() + ": with several formats, every --model-option "
+                        + "must be one each format's model knows; run the formats apart)" : ""));
             }
         }
         ConfigSpace space;
