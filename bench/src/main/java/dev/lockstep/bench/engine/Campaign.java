@@ -200,8 +200,10 @@ public final class Campaign {
                 over = collect(pending, session.step(batch));
                 ops += batch.size();
                 done += batch.size();
+                boolean grew = false;
                 if (scheduler.guided()) {
                     int fresh = pollDriverCoverage();
+                    grew = fresh > 0;
                     if (fresh > 0) {
                         caseSites += fresh;
                         keep = session.history().size();
@@ -209,8 +211,9 @@ public final class Campaign {
                     allowance = scheduler.allowance(plan, allowance, done, fresh);
                 }
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
+                // Guided, a point wherever the edge count grows: the growth curve is exact to the batch.
                 timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
-                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
+                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), grew);
                 maybeWriteSummary();
             }
             if (!over) {
@@ -232,7 +235,7 @@ public final class Campaign {
                 }
                 int parted = pending.stream().filter(Divergence::fatal).mapToInt(Divergence::opIndex).findFirst().orElse(-1);
                 corpus.add(kept, caseSites, parted < kept.size() ? parted : -1, plan.config(), s.options(), s.seed(), s.batch());
-                // A point wherever the edge count grows, so the growth curve is exact to the case.
+                // A point for every case that grew the edge count (a blind campaign polls only here): exact curves.
                 timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                         coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
             }
