@@ -4,6 +4,7 @@ import dev.lockstep.bench.coverage.ConfigSpace;
 import dev.lockstep.bench.coverage.Corpus;
 import dev.lockstep.bench.coverage.CoverageHtml;
 import dev.lockstep.bench.coverage.DriverCoverage;
+import dev.lockstep.bench.coverage.GrowthLog;
 import dev.lockstep.bench.coverage.Scheduler;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
@@ -149,8 +150,8 @@ public final class Campaign {
         }
         scheduler = guided && driverCoverage != null ? Scheduler.guided(space, corpus, guidance, s.batch()) : Scheduler.blind(space, guidance);
         writeSummary(false);
-        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"))) {
-            loop(start, random, timeline);
+        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl")); GrowthLog growth = new GrowthLog(s.out())) {
+            loop(start, random, timeline, growth);
             timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
         }
@@ -176,7 +177,7 @@ public final class Campaign {
         });
     }
 
-    private void loop(long start, SplittableRandom random, Timeline timeline) throws TargetFailure, IOException {
+    private void loop(long start, SplittableRandom random, Timeline timeline, GrowthLog growth) throws TargetFailure, IOException {
         while (!budgetSpent(start)) {
             cases++;
             Scheduler.Plan plan = scheduler.next();
@@ -200,20 +201,18 @@ public final class Campaign {
                 over = collect(pending, session.step(batch));
                 ops += batch.size();
                 done += batch.size();
-                boolean grew = false;
                 if (scheduler.guided()) {
                     int fresh = pollDriverCoverage();
-                    grew = fresh > 0;
                     if (fresh > 0) {
                         caseSites += fresh;
                         keep = session.history().size();
+                        growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), fresh, plan.config(), plan.origin().name().toLowerCase(java.util.Locale.ROOT));
                     }
                     allowance = scheduler.allowance(plan, allowance, done, fresh);
                 }
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
-                // Guided, a point wherever the edge count grows: the growth curve is exact to the batch.
                 timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
-                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), grew);
+                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
                 maybeWriteSummary();
             }
             if (!over) {
@@ -226,6 +225,7 @@ public final class Campaign {
             if (tail > 0) {
                 caseSites += tail;
                 keep = history.size();
+                growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), tail, plan.config(), plan.origin().name().toLowerCase(java.util.Locale.ROOT));
             }
             scheduler.finished(plan, done + 1, caseSites);
             if (caseSites > 0) {
@@ -235,15 +235,15 @@ public final class Campaign {
                 }
                 int parted = pending.stream().filter(Divergence::fatal).mapToInt(Divergence::opIndex).findFirst().orElse(-1);
                 corpus.add(kept, caseSites, parted < kept.size() ? parted : -1, plan.config(), s.options(), s.seed(), s.batch());
-                // A point for every case that grew the edge count (a blind campaign polls only here): exact curves.
-                timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
-                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
             }
             for (Divergence d : pending) {
                 record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)), plan.config());
             }
             if (!pending.isEmpty()) {
-                pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
+                int shrunk = pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
+                if (shrunk > 0) {
+                    growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), shrunk, plan.config(), "shrinking");
+                }
             }
         }
     }

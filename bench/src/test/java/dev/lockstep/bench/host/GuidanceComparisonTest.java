@@ -3,6 +3,7 @@ package dev.lockstep.bench.host;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.bench.coverage.ConfigSpace;
+import dev.lockstep.bench.coverage.GrowthLog;
 import dev.lockstep.bench.engine.Campaign;
 import dev.lockstep.bench.engine.CampaignSettings;
 import dev.lockstep.bench.engine.KnownDivergences;
@@ -12,8 +13,6 @@ import dev.lockstep.bench.target.Target;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.vmsa.Granule;
-import dev.lockstep.reports.CampaignTimeline;
-import dev.lockstep.reports.TimelinePoint;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +23,8 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ class GuidanceComparisonTest {
     Path dir;
 
     private static final long[] BUDGETS = {250, 500, 1000, 2000, 3000, 5000, 10000, 20000};
+    private static final Pattern GROWTH = Pattern.compile("\"ops\":(\\d+),\"driver_edges_hit\":(\\d+)");
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private static PgtableConfig base(PgtableFormat f, int ias, int oas) {
@@ -88,7 +90,7 @@ class GuidanceComparisonTest {
         assertTrue(mean(guidedSix, last) >= mean(blindSix, last), md.toString());
     }
 
-    /** Driver edges hit at each budget (from timeline.jsonl) of one campaign per seed. */
+    /** Driver edges hit at each budget (from coverage-growth.jsonl) of one campaign per seed. */
     private long[][] curves(String name, ConfigSpace space, boolean guided, long[] seeds, long ops, long[] budgets) throws Exception {
         long[][] out = new long[seeds.length][];
         for (int i = 0; i < seeds.length; i++) {
@@ -98,12 +100,13 @@ class GuidanceComparisonTest {
                 Campaign c = new Campaign(t, s, KnownDivergences.none(), QUIET).varying(space);
                 (guided ? c.coverageGuided(true) : c).run();
             }
-            List<TimelinePoint> points = CampaignTimeline.read(run.resolve("timeline.jsonl")).points();
             out[i] = new long[budgets.length];
-            for (int b = 0; b < budgets.length; b++) {
-                for (TimelinePoint p : points) {
-                    if (p.ops() <= budgets[b]) {
-                        out[i][b] = Math.max(out[i][b], p.driverEdgesHit());
+            for (String line : Files.readAllLines(run.resolve(GrowthLog.FILE))) {
+                Matcher m = GROWTH.matcher(line);
+                assertTrue(m.find(), line);
+                for (int b = 0; b < budgets.length; b++) {
+                    if (Long.parseLong(m.group(1)) <= budgets[b]) {
+                        out[i][b] = Math.max(out[i][b], Long.parseLong(m.group(2)));
                     }
                 }
             }

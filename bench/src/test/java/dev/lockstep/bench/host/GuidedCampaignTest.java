@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.bench.coverage.ConfigSpace;
+import dev.lockstep.bench.coverage.GrowthLog;
 import dev.lockstep.bench.engine.Campaign;
 import dev.lockstep.bench.engine.CampaignSettings;
 import dev.lockstep.bench.engine.KnownDivergences;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +70,16 @@ class GuidedCampaignTest {
             assertEquals(blind.coverage().get("driver_edges_total"), guided.coverage().get("driver_edges_total"),
                     "the total is every instrumented site, whatever the campaign reached");
             assertTrue(guided.granule().contains("16k") && guided.granule().contains("64k"), guided.granule());
+            assertEquals(b, lastGrowth(dir.resolve("blind-" + seed)), "the growth log ends at the campaign's count");
+            assertEquals(g, lastGrowth(dir.resolve("guided-" + seed)));
         }
+    }
+
+    private static long lastGrowth(Path run) throws Exception {
+        List<String> lines = Files.readAllLines(run.resolve(GrowthLog.FILE));
+        Matcher m = Pattern.compile("\"driver_edges_hit\":(\\d+)").matcher(lines.get(lines.size() - 1));
+        assertTrue(m.find(), lines.get(lines.size() - 1));
+        return Long.parseLong(m.group(1));
     }
 
     @Test
