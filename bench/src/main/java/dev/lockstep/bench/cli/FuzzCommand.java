@@ -159,15 +159,21 @@ final class FuzzCommand implements Callable<Integer> {
                 throw new UsageError(e.getMessage() + (names.length > 1 ? " (with --format " + format + ")" : "") + " (see lockstep formats)");
             }
             try {
-                options.effective(f);
+                // With several formats, each format's model takes the options it knows.
+                (names.length > 1 ? options.forFormat(f) : options).effective(f);
             } catch (IllegalArgumentException e) {
-                throw new UsageError(e.getMessage() + (names.length > 1 ? " (for " + f.cliName() + ": with several formats, every --model-option "
-                        + "must be one each format's model knows; run the formats apart)" : ""));
+                throw new UsageError(e.getMessage());
+            }
+        }
+        ModelOptions given = options;
+        for (String name : given.assignments().keySet()) {
+            if (bases.stream().noneMatch(b -> given.forFormat(b.format()).assignments().containsKey(name))) {
+                throw new UsageError("unknown model option '" + name + "' for " + format + "; see docs/model.md and docs/model-dart-uat.md");
             }
         }
         ConfigSpace space;
         try {
-            space = new ConfigSpace(bases, vary != null ? ConfigSpace.parseVary(vary) : coverageGuided ? unpinned() : Set.of());
+            space = new ConfigSpace(bases, vary != null ? ConfigSpace.parseVary(vary) : coverageGuided ? unpinned() : Set.of(), options);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.lockstep.bench.coverage;
 
+import dev.lockstep.bench.engine.ModelOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.vmsa.Granule;
@@ -32,8 +33,12 @@ import java.util.stream.Collectors;
  * ones that reach the target's table memory ({@code tablesEnd}, the physical address past it): a
  * walk faults on a table the output size cannot address, so with a smaller one every case would
  * judge the harness, not the driver.
+ *
+ * <p>{@code options} are the model options the user gave: a case of a format other than the first
+ * is judged with those its model knows (a resumed campaign's manifest holds only the first
+ * format's options in effect, whose defaults are not another format's).
  */
-public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, long tablesEnd) {
+public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelOptions options, long tablesEnd) {
 
     /** A parameter of alloc_io_pgtable_ops a case may vary. */
     public enum Dimension {
@@ -92,7 +97,11 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, long t
     }
 
     public ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary) {
-        this(bases, vary, 0);
+        this(bases, vary, ModelOptions.none(), 0);
+    }
+
+    public ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelOptions options) {
+        this(bases, vary, options, 0);
     }
 
     public ConfigSpace {
@@ -105,7 +114,7 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, long t
 
     /** The same space for a target whose table memory ends (exclusively) at tablesEnd. */
     public ConfigSpace forTables(long tablesEnd) {
-        return new ConfigSpace(bases, vary, tablesEnd);
+        return new ConfigSpace(bases, vary, options, tablesEnd);
     }
 
     /** The space of one configuration: every case is created with it. */
@@ -260,6 +269,7 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, long t
             sb.append(String.format("base %s %s %d %d %d%n", b.format().cliName(), b.granule().label(), b.ias(), b.oas(), b.coherentWalk() ? 1 : 0));
         }
         sb.append("vary ").append(varyArgument()).append('\n');
+        options.assignments().forEach((k, v) -> sb.append("option ").append(k).append('=').append(v).append('\n'));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -272,6 +282,7 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, long t
         }
         List<PgtableConfig> bases = new ArrayList<>();
         Set<Dimension> vary = EnumSet.noneOf(Dimension.class);
+        ModelOptions options = ModelOptions.none();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] f = line.strip().split("\\s+");
             try {
@@ -282,6 +293,8 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, long t
                     bases.add(new PgtableConfig(fmt, g, Integer.parseInt(f[3]), Integer.parseInt(f[4]), quirks, !f[5].equals("0")));
                 } else if (f[0].equals("vary")) {
                     vary = parseVary(f.length > 1 ? f[1] : "");
+                } else if (f[0].equals("option") && f.length == 2) {
+                    options = options.with(f[1]);
                 }
             } catch (RuntimeException e) {
                 throw new IOException(file + ": " + e.getMessage() + "; the file is damaged");
@@ -290,7 +303,7 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, long t
         if (bases.isEmpty()) {
             throw new IOException(file + ": no 'base' line; the file is damaged");
         }
-        return Optional.of(new ConfigSpace(bases, vary));
+        return Optional.of(new ConfigSpace(bases, vary, options));
     }
 
     private static List<Integer> range(int lo, int hi) {

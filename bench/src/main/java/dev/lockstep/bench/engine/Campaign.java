@@ -173,8 +173,16 @@ public final class Campaign {
     private Lane lane(PgtableConfig config, SplittableRandom random) {
         return lanes.computeIfAbsent(config, c -> {
             Coverage own = space.single() ? coverage : Coverage.forConfig(c, coverage);
-            return new Lane(new Generator(c, random, s.misuseRate()), new Session(target, c, s.options(), own, timing), own);
+            return new Lane(new Generator(c, random, s.misuseRate()), new Session(target, c, optionsFor(c), own, timing), own);
         });
+    }
+
+    /**
+     * The model options a case of c's configuration is judged with: the settings' for the first
+     * format (on --resume, the manifest's options in effect), the user's as given for the others.
+     */
+    private ModelOptions optionsFor(PgtableConfig c) {
+        return (c.format() == space.primary().format() ? s.options() : space.options()).forFormat(c.format());
     }
 
     private void loop(long start, SplittableRandom random, Timeline timeline, GrowthLog growth) throws TargetFailure, IOException {
@@ -234,7 +242,8 @@ public final class Campaign {
                     kept.add(new Op.Free(0));
                 }
                 int parted = pending.stream().filter(Divergence::fatal).mapToInt(Divergence::opIndex).findFirst().orElse(-1);
-                corpus.add(kept, caseSites, parted < kept.size() ? parted : -1, plan.config(), s.options(), s.seed(), s.batch());
+                corpus.add(kept, caseSites, parted < kept.size() ? parted : -1, plan.config(), optionsFor(plan.config()),
+                        s.seed(), s.batch());
             }
             for (Divergence d : pending) {
                 record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)), plan.config());
@@ -285,14 +294,15 @@ public final class Campaign {
             return;
         }
         long t0 = System.nanoTime();
+        ModelOptions options = optionsFor(config);
         status.message("new finding: " + d.title() + "  (shrinking " + (d.opIndex() + 1) + " operations)");
-        CaseRunner fast = new CaseRunner(target, config, s.options(), s.batch());
+        CaseRunner fast = new CaseRunner(target, config, options, s.batch());
         Shrinker shrinker = new Shrinker(fast, s.shrinkAttempts(), s.shrinkMillis());
         List<Op> minimal = shrinker.shrink(history, d);
         // Judged one operation at a time, the minimal case names the operation after which model
         // and driver part ways: that is the finding. The campaign's batched title becomes an alias
         // of it, so later occurrences count here without another shrink.
-        CaseRunner precise = new CaseRunner(target, config, s.options(), 1);
+        CaseRunner precise = new CaseRunner(target, config, options, 1);
         Divergence exact = localise(d, precise.run(minimal)).orElse(null);
         int batch = 1;
         if (exact == null) {
@@ -322,7 +332,7 @@ public final class Campaign {
             shrinkNanos += System.nanoTime() - t0;
             return;
         }
-        Reproducer r = new Reproducer(exact.title(), exact.depth(), config, s.options(), s.seed(), batch, minimal);
+        Reproducer r = new Reproducer(exact.title(), exact.depth(), config, options, s.seed(), batch, minimal);
         Finding f = findings.add(exact, ops, r, (exact == d ? "" : "Seen in the campaign as: " + d.title() + "\n") + note);
         Map<String, String> attachments = new LinkedHashMap<>();
         attachments.put("reproducer.lst", r.render());

@@ -70,6 +70,12 @@ class BadInputTest {
     }
 
     @Test
+    void aModelOptionNoneOfSeveralFormatsKnows() {
+        assertOneLine(run("fuzz", "--format", "arm64-lpae-s1,dart", "--model-option", "colour=RED", "--out", dir.resolve("a").toString()),
+                "unknown model option 'colour' for arm64-lpae-s1,dart");
+    }
+
+    @Test
     void iasOutsideTheFormat() {
         assertOneLine(run("fuzz", "--ias", "60", "--out", dir.resolve("a").toString()), "ias 60");
     }

@@ -110,6 +110,41 @@ class GuidedCampaignTest {
     }
 
     @Test
+    void aResumedCampaignOverSeveralFormatsJudgesEachWithItsOwnModelsOptions() throws Exception {
+        Path out = dir.resolve("formats");
+        PgtableConfig dart = new PgtableConfig(PgtableFormat.APPLE_DART, Granule.G4K, 32, 36, 0, true);
+        ConfigSpace two = new ConfigSpace(List.of(CFG, dart), EnumSet.noneOf(ConfigSpace.Dimension.class),
+                ModelOptions.none().with("spDis=SET"));
+        CampaignSettings first = new CampaignSettings(CFG, ModelOptions.none().with("spDis=SET"), 6, 300, 0, 32, 0.01, 20, 5_000, out, "test");
+        CampaignSummary s;
+        try (Target t = HostAgents.open(out, HostAgentProcess.Mode.PTY)) {
+            s = new Campaign(t, first, KnownDivergences.none(), QUIET).varying(two).run();
+        }
+        // As `fuzz --resume` does it: the manifest holds the first format's options in effect
+        // (VMSA's noAccessMap=IGNORE, chunk=UP_TO_TABLE_END), which are not DART's defaults.
+        new dev.lockstep.bench.engine.RunManifest(first, java.util.Map.of()).store(out);
+        CampaignSettings m = dev.lockstep.bench.engine.RunManifest.load(out).settings();
+        CampaignSettings more = new CampaignSettings(m.config(), m.options(), m.seed(), 4000, 0, m.batch(), m.misuseRate(),
+                m.shrinkAttempts(), m.shrinkMillis(), out, m.command());
+        try (Target t = HostAgents.open(out, HostAgentProcess.Mode.PTY)) {
+            s = new Campaign(t, more, KnownDivergences.none(), QUIET).resumeFrom(s).run();
+        }
+        assertEquals("arm64-lpae-s1,dart", s.format());
+        int dartAfterResume = 0;
+        for (Finding f : s.findings()) {
+            Reproducer r = Reproducer.read(out.resolve(f.reproducer()));
+            if (r.config().format() == PgtableFormat.APPLE_DART) {
+                assertEquals("MAP_NONE", r.options().effective(PgtableFormat.APPLE_DART).get("noAccessMap"), f.title());
+                assertEquals("SET", r.options().effective(PgtableFormat.APPLE_DART).get("spDis"), "the user's DART option survives");
+                if (f.firstSeenOperation() > 300) {
+                    dartAfterResume++;
+                }
+            }
+        }
+        assertTrue(dartAfterResume > 0, "no DART finding after the resume: " + s.findings().stream().map(Finding::title).toList());
+    }
+
+    @Test
     void aResumedGuidedCampaignKeepsItsSpaceAndCorpus() throws Exception {
         Path out = dir.resolve("resumed");
         run(out, 4, 400, true);
