@@ -1,5 +1,6 @@
 package dev.lockstep.bench.cli;
 
+import dev.lockstep.bench.coverage.ConfigSpace;
 import dev.lockstep.bench.engine.Campaign;
 import dev.lockstep.bench.engine.CampaignSettings;
 import dev.lockstep.bench.engine.KnownDivergences;
@@ -27,6 +28,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -48,11 +50,19 @@ final class FuzzCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targetOptions;
 
-    @Option(names = "--format", defaultValue = "arm64-lpae-s1", paramLabel = "FMT",
-            description = "Page-table format (default ${DEFAULT-VALUE}); see `lockstep formats`.")
+    @Option(names = "--format", defaultValue = "arm64-lpae-s1", paramLabel = "FMT[,FMT...]",
+            description = "Page-table format (default ${DEFAULT-VALUE}); see `lockstep formats`. Several, comma-separated: "
+                    + "each case is allocated in one of them (a format without --granule's granule uses its first).")
     String format;
 
-    @Option(names = "--granule", defaultValue = "4k", paramLabel = "4k|16k|64k", description = "Translation granule (default ${DEFAULT-VALUE}).")
+    @Option(names = "--vary", paramLabel = "PARAM[,PARAM...]",
+            description = "ALLOC parameters each case draws anew: granule, ias, oas, walk (coherent or not), all, or none. "
+                    + "Each case is judged by the model for its own configuration. Default: none, or with --coverage-guided "
+                    + "every one not given on the command line (--granule, --ias, --oas); the driver's new edges then steer "
+                    + "the choice (docs/fuzzing.md).")
+    String vary;
+
+    @Option(names = "--granule", paramLabel = "4k|16k|64k", description = "Translation granule (default 4k).")
     String granule;
 
     @Option(names = "--ias", paramLabel = "BITS", description = "Input address size in bits (default: the format's largest).")
@@ -109,8 +119,9 @@ final class FuzzCommand implements Callable<Integer> {
     Path resume;
 
     @Option(names = "--coverage-guided",
-            description = "Start about half of the cases from a mutant of a corpus case (OUT/corpus: cases that reached new driver edges); "
-                    + "needs an agent that reports coverage. --resume keeps the mode and the corpus.")
+            description = "Let the driver's edge coverage steer the campaign: mutants of corpus cases (OUT/corpus: cases that reached "
+                    + "new driver edges), neighbouring configurations under --vary, short cases that go on while they find new edges. "
+                    + "Needs an agent that reports coverage. --resume keeps the mode and the corpus.")
     boolean coverageGuided;
 
     @Option(names = "--fail-on-findings", description = "Exit 1 when the campaign found anything not in the known-divergences file.")
@@ -122,8 +133,8 @@ final class FuzzCommand implements Callable<Integer> {
             bits |= Quirk.byName(q).orElseThrow(() -> new UsageError("--quirks " + q + ": not a quirk; use "
                     + String.join(", ", java.util.Arrays.stream(Quirk.values()).map(Quirk::cliName).toList()))).bit();
         }
-        if (Quirk.ARM_TTBR1.in(bits)) {
-            throw new UsageError("--quirks arm-ttbr1: the model does not judge the upper half of a split address space yet (docs/model.md)");
+        if (Quirk.ARM_TTBR1.in(bits) && (targetOptions.judge != null || "qemu".equals(targetOptions.target))) {
+            throw new UsageError("--quirks arm-ttbr1: QEMU is programmed through TTBR0 only; judge the upper half with the model (drop --judge/--target qemu)");
         }
         return bits;
     }
@@ -144,29 +155,56 @@ final class FuzzCommand implements Callable<Integer> {
         if (format.equalsIgnoreCase("rtkit")) {
             return rtkit();
         }
-        PgtableFormat fmt = PgtableFormat.byName(format).orElseThrow(() -> new UsageError("unknown format '" + format + "'; known: "
-                + java.util.Arrays.stream(PgtableFormat.values()).map(PgtableFormat::cliName).collect(Collectors.joining(", "))));
+        String[] names = format.split(",");
         Granule g;
         try {
-            g = Reproducer.granule(granule);
+            g = Reproducer.granule(granule != null ? granule : "4k");
         } catch (IllegalArgumentException e) {
             throw new UsageError("--granule " + granule + ": use 4k, 16k or 64k");
         }
-        PgtableConfig cfg;
-        try {
-            cfg = new PgtableConfig(fmt, g, ias != null ? ias : fmt.maxIas(), oas != null ? oas : fmt.maxOas(), quirkBits(), coherent());
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage() + " (see lockstep formats)");
-        }
+        List<PgtableConfig> bases = new ArrayList<>();
         ModelOptions options = ModelOptions.none();
         try {
             for (String o : modelOptions) {
                 options = options.with(o);
             }
-            options.effective(fmt);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
+        for (String name : names) {
+            PgtableFormat f = PgtableFormat.byName(name.strip()).orElseThrow(() -> new UsageError("unknown format '" + name.strip() + "'; known: "
+                    + java.util.Arrays.stream(PgtableFormat.values()).map(PgtableFormat::cliName).collect(Collectors.joining(", "))));
+            if (bases.stream().anyMatch(b -> b.format() == f)) {
+                throw new UsageError("--format " + format + ": " + f.cliName() + " is named twice");
+            }
+            // With several formats, one without the granule asked for uses its own first one.
+            Granule fg = names.length > 1 && !f.granules().contains(g) ? f.granules().get(0) : g;
+            try {
+                bases.add(new PgtableConfig(f, fg, ias != null ? ias : f.maxIas(), oas != null ? oas : f.maxOas(), quirkBits(), coherent()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage() + (names.length > 1 ? " (with --format " + format + ")" : "") + " (see lockstep formats)");
+            }
+            try {
+                // With several formats, each format's model takes the options it knows.
+                (names.length > 1 ? options.forFormat(f) : options).effective(f);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
+        }
+        ModelOptions given = options;
+        for (String name : given.assignments().keySet()) {
+            if (bases.stream().noneMatch(b -> given.forFormat(b.format()).assignments().containsKey(name))) {
+                throw new UsageError("unknown model option '" + name + "' for " + format + "; see docs/model.md and docs/model-dart-uat.md");
+            }
+        }
+        ConfigSpace space;
+        try {
+            space = new ConfigSpace(bases, vary != null ? ConfigSpace.parseVary(vary) : coverageGuided ? unpinned() : Set.of(), options);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        PgtableConfig cfg = space.primary();
+        PgtableFormat fmt = cfg.format();
         if (batch < 1 || batch > 4096) {
             throw new UsageError("--batch " + batch + ": use 1 to 4096");
         }
@@ -175,14 +213,17 @@ final class FuzzCommand implements Callable<Integer> {
         }
         long seconds = budgetSeconds();
         long theSeed = seedOrNow();
-        Path dir = outOrDefault(fmt.cliName() + "-" + g.label());
+        Path dir = outOrDefault((bases.size() > 1 ? "mixed" : fmt.cliName()) + "-" + cfg.granule().label());
         checkFresh(dir);
         KnownDivergences known = loadKnown();
         targetOptions.validate();
-        targetOptions.checkFormat(fmt);
+        for (PgtableConfig b : bases) {
+            targetOptions.checkFormat(b.format());
+        }
         String command = "lockstep fuzz --target " + targetOptions.target + (targetOptions.judge != null ? " --judge " + targetOptions.judge : "")
-                + " --format " + fmt.cliName() + " --granule " + g.label()
-                + " --ias " + cfg.ias() + " --oas " + cfg.oas() + " --seed " + theSeed
+                + " --format " + format.replace(" ", "") + " --granule " + cfg.granule().label()
+                + (ias != null || bases.size() == 1 ? " --ias " + cfg.ias() : "") + (oas != null || bases.size() == 1 ? " --oas " + cfg.oas() : "")
+                + (space.vary().isEmpty() ? "" : " --vary " + space.varyArgument()) + (coverageGuided ? " --coverage-guided" : "") + " --seed " + theSeed
                 + (maxOps != null ? " --ops " + maxOps : "") + (seconds > 0 ? " --duration " + seconds + "s" : "")
                 + (cfg.quirks() != 0 ? " --quirks " + Quirk.describe(cfg.quirks()) : "")
                 + (cfg.coherentWalk() ? "" : " --walk non-coherent")
@@ -196,7 +237,22 @@ final class FuzzCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageError("cannot write to " + dir + ": " + e.getMessage());
         }
-        return run(settings, known, null);
+        return run(settings, known, null, space);
+    }
+
+    /** What a coverage-guided campaign varies unless --vary says: every ALLOC parameter the command line leaves open. */
+    private Set<ConfigSpace.Dimension> unpinned() {
+        Set<ConfigSpace.Dimension> d = java.util.EnumSet.allOf(ConfigSpace.Dimension.class);
+        if (granule != null) {
+            d.remove(ConfigSpace.Dimension.GRANULE);
+        }
+        if (ias != null) {
+            d.remove(ConfigSpace.Dimension.IAS);
+        }
+        if (oas != null) {
+            d.remove(ConfigSpace.Dimension.OAS);
+        }
+        return d;
     }
 
     /** --duration in whole seconds; 60 s when neither --duration nor --ops bounds the run; 0 for no time limit. */
@@ -287,15 +343,16 @@ final class FuzzCommand implements Callable<Integer> {
         targetOptions.validate();
         System.err.println("lockstep: resuming " + manifest.settings().command() + "  -> " + resume
                 + (earlier == null ? "" : " (" + earlier.operations() + " operations, " + earlier.findings().size() + " findings so far)"));
-        return run(manifest.settings(), loadKnown(), earlier);
+        return run(manifest.settings(), loadKnown(), earlier, null);
     }
 
-    private Integer run(CampaignSettings settings, KnownDivergences known, CampaignSummary earlier) throws UsageError {
+    /** space: the ALLOC parameters cases draw from; null on --resume, where the run directory keeps them. */
+    private Integer run(CampaignSettings settings, KnownDivergences known, CampaignSummary earlier, ConfigSpace space) throws UsageError {
         Path dir = settings.out();
         try (Target target = targetOptions.open(dir, settings.options())) {
             System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
                     + ": " + target.info().driverVersion());
-            Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided);
+            Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided).varying(space);
             if (earlier != null) {
                 campaign.resumeFrom(earlier);
             }

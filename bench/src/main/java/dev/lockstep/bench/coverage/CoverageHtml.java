@@ -22,8 +22,11 @@ import java.util.TreeMap;
  * the build compiled them (the cache's extracted copy), as the debug information names them.
  */
 public final class CoverageHtml {
-    /** Lines of the driver files with sites, and how many of them a site reached. */
-    public record Lines(long hit, long total) {
+    /**
+     * Lines of the driver files with sites, and how many of them a site reached; and per source
+     * file (its name, or "headers" for code inlined from any header), sites reached and sites.
+     */
+    public record Lines(long hit, long total, Map<String, long[]> sitesByFile) {
     }
 
     private CoverageHtml() {
@@ -46,9 +49,16 @@ public final class CoverageHtml {
         List<String> where = addr2line(bin, sites);
         // file -> line -> {sites, sites hit}
         Map<String, TreeMap<Integer, int[]>> files = new TreeMap<>();
+        Map<String, long[]> byFile = new TreeMap<>();
         for (int i = 0; i < sites.size(); i++) {
             String loc = where.get(i);
             int colon = loc.lastIndexOf(':');
+            String file = colon < 0 || loc.startsWith("??") ? "unknown" : loc.substring(0, colon);
+            long[] f = byFile.computeIfAbsent(file.endsWith(".c") ? file.substring(file.lastIndexOf('/') + 1) : "headers", k -> new long[2]);
+            f[1]++;
+            if (hit.contains(sites.get(i))) {
+                f[0]++;
+            }
             if (colon < 0 || loc.startsWith("??")) {
                 continue;
             }
@@ -104,7 +114,7 @@ public final class CoverageHtml {
             w.write(page);
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Lines(linesHit, linesTotal);
+        return new Lines(linesHit, linesTotal, byFile);
     }
 
     /** drivers/iommu/x.c rather than the cache's absolute path. */

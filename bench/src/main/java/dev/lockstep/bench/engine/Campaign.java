@@ -1,11 +1,15 @@
 package dev.lockstep.bench.engine;
 
+import dev.lockstep.bench.coverage.ConfigSpace;
 import dev.lockstep.bench.coverage.Corpus;
 import dev.lockstep.bench.coverage.CoverageHtml;
 import dev.lockstep.bench.coverage.DriverCoverage;
+import dev.lockstep.bench.coverage.GrowthLog;
+import dev.lockstep.bench.coverage.Scheduler;
 import dev.lockstep.bench.target.Target;
 import dev.lockstep.bench.target.TargetFailure;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.reports.AllureResults;
 import dev.lockstep.reports.CampaignSummary;
 import dev.lockstep.reports.Finding;
@@ -52,8 +56,24 @@ public final class Campaign {
     private DriverCoverage driverCoverage;
     private Corpus corpus;
     private boolean guided;
-    private SplittableRandom guidance;
     private CoverageHtml.Lines driverLines;
+    /** The ALLOC parameters cases are drawn from (null: the settings' one configuration), and who draws them. */
+    private ConfigSpace space;
+    private Scheduler scheduler;
+    /**
+     * Per configuration a case ran in: its generator, its session and the coverage that steers its
+     * generator; the least recently used go once there are many (a session keeps its last case's
+     * tables), which costs only their steering.
+     */
+    private final Map<PgtableConfig, Lane> lanes = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PgtableConfig, Lane> eldest) {
+            return size() > 64;
+        }
+    };
+
+    private record Lane(Generator gen, Session session, Coverage coverage) {
+    }
 
     public Campaign(Target target, CampaignSettings settings, KnownDivergences known, PrintStream console) {
         this.target = target;
@@ -85,11 +105,22 @@ public final class Campaign {
     }
 
     /**
-     * Coverage-guided: about half of the cases start from a mutant of a corpus case (a case that
-     * reached new driver sites) instead of from scratch. Kept for --resume by a marker in OUT/corpus.
+     * Coverage-guided: the driver sites each batch reaches decide what runs next (see
+     * {@link Scheduler}): mutants of corpus cases, neighbouring configurations, short fresh cases
+     * that go on only while they find new sites. Kept for --resume by a marker in OUT/corpus.
      */
     public Campaign coverageGuided(boolean on) {
         guided = on;
+        return this;
+    }
+
+    /**
+     * Cases draw their ALLOC parameters from space instead of all using the settings'
+     * configuration; each case is judged by the model for its own. Kept for --resume in
+     * OUT/config-space.txt.
+     */
+    public Campaign varying(ConfigSpace space) {
+        this.space = space;
         return this;
     }
 
@@ -99,8 +130,14 @@ public final class Campaign {
         long start = System.nanoTime();
         runStart = start;
         SplittableRandom random = new SplittableRandom(ops == 0 ? s.seed() : s.seed() ^ (ops * 0x9E3779B97F4A7C15L));
-        Generator gen = new Generator(s.config(), random, s.misuseRate());
-        Session session = new Session(target, s.config(), s.options(), coverage, timing);
+        Path spaceFile = s.out().resolve("config-space.txt");
+        if (space != null && !space.single()) {
+            space.store(spaceFile);
+        }
+        space = ConfigSpace.load(spaceFile, s.config().quirks()).orElse(space != null ? space : ConfigSpace.of(s.config()))
+                .forTables(target.info().arenaBase() + target.info().arenaSize());
+        coverage.widen(space.representatives());
+        SplittableRandom guidance = new SplittableRandom(s.seed() ^ 0xC0BE7A6EL ^ ops);
         driverCoverage = DriverCoverage.of(target);
         if (driverCoverage != null) {
             driverCoverage.restore(s.out().resolve("driver-edges.txt"));
@@ -110,11 +147,11 @@ public final class Campaign {
                 Files.writeString(marker, "coverage-guided\n");
             }
             guided = Files.exists(marker);
-            guidance = new SplittableRandom(s.seed() ^ 0xC0BE7A6EL ^ ops);
         }
+        scheduler = guided && driverCoverage != null ? Scheduler.guided(space, corpus, guidance, s.batch()) : Scheduler.blind(space, guidance);
         writeSummary(false);
-        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"))) {
-            loop(start, gen, session, timeline);
+        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl")); GrowthLog growth = new GrowthLog(s.out())) {
+            loop(start, random, timeline, growth);
             timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
         }
@@ -128,25 +165,60 @@ public final class Campaign {
         return summary;
     }
 
-    private void loop(long start, Generator gen, Session session, Timeline timeline) throws TargetFailure, IOException {
+    /**
+     * The generator, session and coverage of one configuration, made on its first case. With one
+     * configuration that coverage is the campaign's; with several each counts its own cases (and
+     * passes every hit on to the campaign's), so each is steered toward what it has not done.
+     */
+    private Lane lane(PgtableConfig config, SplittableRandom random) {
+        return lanes.computeIfAbsent(config, c -> {
+            Coverage own = space.single() ? coverage : Coverage.forConfig(c, coverage);
+            return new Lane(new Generator(c, random, s.misuseRate()), new Session(target, c, optionsFor(c), own, timing), own);
+        });
+    }
+
+    /**
+     * The model options a case of c's configuration is judged with: the settings' for the first
+     * format (on --resume, the manifest's options in effect), the user's as given for the others.
+     */
+    private ModelOptions optionsFor(PgtableConfig c) {
+        return (c.format() == space.primary().format() ? s.options() : space.options()).forFormat(c.format());
+    }
+
+    private void loop(long start, SplittableRandom random, Timeline timeline, GrowthLog growth) throws TargetFailure, IOException {
         while (!budgetSpent(start)) {
             cases++;
+            Scheduler.Plan plan = scheduler.next();
+            Lane lane = lane(plan.config(), random);
+            Generator gen = lane.gen();
+            Session session = lane.session();
             session.begin();
             List<Divergence> pending = new ArrayList<>();
             boolean over = collect(pending, session.step(List.of(gen.alloc())));
             ops++;
-            int length = gen.caseLength();
+            List<Op> given = plan.prefix();
+            gen.adopt(given);
+            int allowance = plan.allowance() == Scheduler.FULL_LENGTH ? gen.caseLength() : plan.allowance();
             int done = 0;
-            List<Op> mutant = guided && corpus.size() > 0 && guidance.nextBoolean() ? corpus.mutant(guidance, s.config()) : List.of();
-            int fromCorpus = Math.max(0, mutant.size() - 1);
-            length = Math.max(length, fromCorpus);
-            while (!over && done < length && !budgetSpent(start)) {
-                List<Op> batch = done < fromCorpus
-                        ? List.copyOf(mutant.subList(1 + done, 1 + Math.min(fromCorpus, done + s.batch())))
-                        : gen.batch(session.model(), Math.min(s.batch(), length - done), coverage.empty());
+            int caseSites = 0;
+            int keep = 1;   // the case up to its last operation that reached a new site: what the corpus keeps
+            while (!over && done < allowance && !budgetSpent(start)) {
+                List<Op> batch = done < given.size()
+                        ? given.subList(done, Math.min(given.size(), done + s.batch())).stream()
+                                .map(op -> Generator.inRegion(plan.config(), op)).toList()
+                        : gen.batch(session.model(), Math.min(s.batch(), allowance - done), lane.coverage().empty());
                 over = collect(pending, session.step(batch));
                 ops += batch.size();
                 done += batch.size();
+                if (scheduler.guided()) {
+                    int fresh = pollDriverCoverage();
+                    if (fresh > 0) {
+                        caseSites += fresh;
+                        keep = session.history().size();
+                        growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), fresh, plan.config(), plan.origin().name().toLowerCase(java.util.Locale.ROOT));
+                    }
+                    allowance = scheduler.allowance(plan, allowance, done, fresh);
+                }
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
                 timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                         coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
@@ -158,15 +230,30 @@ public final class Campaign {
             }
             // Shrinking resets the target, so findings are worked on once the case is over.
             List<Op> history = List.copyOf(session.history());
-            int newSites = pollDriverCoverage();
-            if (newSites > 0) {
-                corpus.add(history, newSites, s.config(), s.options(), s.seed(), s.batch());
+            int tail = pollDriverCoverage();
+            if (tail > 0) {
+                caseSites += tail;
+                keep = history.size();
+                growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), tail, plan.config(), plan.origin().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            scheduler.finished(plan, done + 1, caseSites);
+            if (caseSites > 0) {
+                List<Op> kept = new ArrayList<>(history.subList(0, keep));
+                if (!(kept.get(kept.size() - 1) instanceof Op.Free)) {
+                    kept.add(new Op.Free(0));
+                }
+                int parted = pending.stream().filter(Divergence::fatal).mapToInt(Divergence::opIndex).findFirst().orElse(-1);
+                corpus.add(kept, caseSites, parted < kept.size() ? parted : -1, plan.config(), optionsFor(plan.config()),
+                        s.seed(), s.batch());
             }
             for (Divergence d : pending) {
-                record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)));
+                record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)), plan.config());
             }
             if (!pending.isEmpty()) {
-                pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
+                int shrunk = pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
+                if (shrunk > 0) {
+                    growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), shrunk, plan.config(), "shrinking");
+                }
             }
         }
     }
@@ -201,21 +288,22 @@ public final class Campaign {
         return !found.isEmpty() && found.get(found.size() - 1).fatal();
     }
 
-    private void record(Divergence d, List<Op> history) throws TargetFailure, IOException {
+    private void record(Divergence d, List<Op> history, PgtableConfig config) throws TargetFailure, IOException {
         String known = aliases.getOrDefault(d.title(), d.title());
         if (findings.contains(known)) {
             findings.repeat(known);
             return;
         }
         long t0 = System.nanoTime();
+        ModelOptions options = optionsFor(config);
         status.message("new finding: " + d.title() + "  (shrinking " + (d.opIndex() + 1) + " operations)");
-        CaseRunner fast = new CaseRunner(target, s.config(), s.options(), s.batch());
+        CaseRunner fast = new CaseRunner(target, config, options, s.batch());
         Shrinker shrinker = new Shrinker(fast, s.shrinkAttempts(), s.shrinkMillis());
         List<Op> minimal = shrinker.shrink(history, d);
         // Judged one operation at a time, the minimal case names the operation after which model
         // and driver part ways: that is the finding. The campaign's batched title becomes an alias
         // of it, so later occurrences count here without another shrink.
-        CaseRunner precise = new CaseRunner(target, s.config(), s.options(), 1);
+        CaseRunner precise = new CaseRunner(target, config, options, 1);
         Divergence exact = localise(d, precise.run(minimal)).orElse(null);
         int batch = 1;
         if (exact == null) {
@@ -245,7 +333,7 @@ public final class Campaign {
             shrinkNanos += System.nanoTime() - t0;
             return;
         }
-        Reproducer r = new Reproducer(exact.title(), exact.depth(), s.config(), s.options(), s.seed(), batch, minimal);
+        Reproducer r = new Reproducer(exact.title(), exact.depth(), config, options, s.seed(), batch, minimal);
         Finding f = findings.add(exact, ops, r, (exact == d ? "" : "Seen in the campaign as: " + d.title() + "\n") + note);
         Map<String, String> attachments = new LinkedHashMap<>();
         attachments.put("reproducer.lst", r.render());
@@ -304,6 +392,18 @@ public final class Campaign {
         return summary;
     }
 
+    /** The format under test, or the formats (comma-separated) when cases vary it. */
+    private String formatLabel() {
+        return space == null ? s.config().format().cliName()
+                : space.bases().stream().map(b -> b.format().cliName()).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** The granule under test, or every granule cases may have (comma-separated). */
+    private String granuleLabel() {
+        return space == null ? s.config().granule().label()
+                : space.representatives().stream().map(c -> c.granule().label()).distinct().collect(java.util.stream.Collectors.joining(","));
+    }
+
     private CampaignSummary summary(long now, boolean complete) {
         double elapsed = elapsedBefore + (now - runStart) / 1e9;
         double fuzzing = Math.max(1e-3, elapsed - shrinkNanos / 1e9);
@@ -316,6 +416,10 @@ public final class Campaign {
             if (driverLines != null) {
                 cov.put("driver_lines_hit", driverLines.hit());
                 cov.put("driver_lines_total", driverLines.total());
+                driverLines.sitesByFile().forEach((file, n) -> {
+                    cov.put("driver_edges_hit/" + file, n[0]);
+                    cov.put("driver_edges_total/" + file, n[1]);
+                });
             }
         }
         coverage.counts().forEach((k, v) -> cov.put("bin:" + k, v));
@@ -323,8 +427,8 @@ public final class Campaign {
         health.put("cases", cases);
         health.put("shrink_millis", shrinkNanos / 1_000_000L);
         health.putAll(timing.asMap());
-        return new CampaignSummary(CampaignSummary.SCHEMA, VERSION, s.command(), target.describe(), s.config().format().cliName(),
-                s.config().granule().label(), s.seed(), ops, elapsed, ops / fuzzing, startedAt, Instant.now(), complete,
+        return new CampaignSummary(CampaignSummary.SCHEMA, VERSION, s.command(), target.describe(), formatLabel(),
+                granuleLabel(), s.seed(), ops, elapsed, ops / fuzzing, startedAt, Instant.now(), complete,
                 findings.all(), cov, health);
     }
 }

@@ -19,9 +19,22 @@ public final class Coverage {
     private final boolean counting;
     private final Set<String> universe = new LinkedHashSet<>();
     private final Map<String, Long> counts = new TreeMap<>();
+    /** The campaign's coverage, when this one counts the cases of one of its configurations. */
+    private Coverage campaign;
 
     private Coverage(boolean counting) {
         this.counting = counting;
+    }
+
+    /**
+     * The coverage of one configuration's cases in a campaign whose cases vary: its own bins, so
+     * its generator is steered toward what this configuration has not done yet; every hit also
+     * counts in campaign.
+     */
+    public static Coverage forConfig(PgtableConfig cfg, Coverage campaign) {
+        Coverage c = forConfig(cfg);
+        c.campaign = campaign;
+        return c;
     }
 
     public static Coverage forConfig(PgtableConfig cfg) {
@@ -59,6 +72,17 @@ public final class Coverage {
         return c;
     }
 
+    /**
+     * Adds the bins of more configurations to the universe (a campaign whose cases vary their
+     * ALLOC parameters): bins are named without the configuration, so a bin several configurations
+     * share counts once.
+     */
+    public void widen(Iterable<PgtableConfig> configs) {
+        for (PgtableConfig cfg : configs) {
+            universe.addAll(forConfig(cfg).universe);
+        }
+    }
+
     /** Formats with block mappings have splits and mappings of several sizes to collide. */
     private static boolean blocks(PgtableConfig cfg) {
         return Long.bitCount(cfg.pgsizeBitmap()) > 1;
@@ -81,6 +105,9 @@ public final class Coverage {
     public void hit(String bin) {
         if (counting) {
             counts.merge(bin, 1L, Long::sum);
+        }
+        if (campaign != null) {
+            campaign.hit(bin);
         }
     }
 

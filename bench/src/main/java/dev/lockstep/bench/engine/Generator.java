@@ -51,6 +51,23 @@ public final class Generator {
                 config.coherentWalk());
     }
 
+    /**
+     * After alloc, for a case that starts with given operations (a corpus mutant): moves the
+     * window onto the first mapped iova among them, so the operations generated after the given
+     * ones collide with what those built.
+     */
+    public void adopt(List<Op> given) {
+        for (Op op : given) {
+            if (op instanceof Op.Map m && config.acceptsIova(m.iova())) {
+                long base = (m.iova() & (config.inputLimit() - 1)) & ~(windowSize - 1);
+                if (Long.compareUnsigned(base + windowSize, config.inputLimit()) <= 0) {
+                    windowBase = base;
+                }
+                return;
+            }
+        }
+    }
+
     /** A case's length in operations: long enough to build deep state, short enough to shrink. */
     public int caseLength() {
         return 64 + random.nextInt(1200);
@@ -74,9 +91,32 @@ public final class Generator {
         List<Op> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Op steered = targets.isEmpty() || random.nextInt(4) != 0 ? null : aim(model, targets.get(random.nextInt(targets.size())));
-            ops.add(steered != null ? steered : next(model));
+            ops.add(inRegion(config, steered != null ? steered : next(model)));
         }
         return ops;
+    }
+
+    /**
+     * The generator works in offsets into the input range; under ARM_TTBR1 that range is the top
+     * 2^ias bytes of the address space, so an offset below 2^ias becomes the iova there. Addresses
+     * already in the range, and those meant to be outside it, are left as they are.
+     */
+    public static Op inRegion(dev.lockstep.models.iopgtable.PgtableConfig config, Op op) {
+        long region = config.inputRegionBits();
+        if (region == 0) {
+            return op;
+        }
+        long limit = config.inputLimit();
+        if (op instanceof Op.Map m && Long.compareUnsigned(m.iova(), limit) < 0) {
+            return new Op.Map(m.handle(), region | m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+        }
+        if (op instanceof Op.Unmap u && Long.compareUnsigned(u.iova(), limit) < 0) {
+            return new Op.Unmap(u.handle(), region | u.iova(), u.pgsize(), u.pgcount());
+        }
+        if (op instanceof Op.IovaToPhys q && Long.compareUnsigned(q.iova(), limit) < 0) {
+            return new Op.IovaToPhys(q.handle(), region | q.iova());
+        }
+        return op;
     }
 
     /** An operation meant to land in bin, or null when the state offers no way there now. */
@@ -220,6 +260,11 @@ public final class Generator {
         }
         if (random.nextDouble() < misuseRate) {
             long pgsize = pickPgsize();
+            if (random.nextBoolean()) {
+                // A size the configuration does not have (twice a page is never one), as misuseMap does for maps.
+                return new Op.Unmap(0, windowBase + random.nextLong(windowSize / pgsize) * pgsize, pgsize * 2 == pgsizes[pgsizes.length - 1]
+                        ? pgsize * 4 : pgsize * 2, 1);
+            }
             return new Op.Unmap(0, windowBase + pgsize / 2 + config.granule().size(), pgsize, 1);
         }
         long pgsize = pickPgsize();

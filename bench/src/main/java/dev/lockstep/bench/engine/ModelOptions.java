@@ -83,6 +83,18 @@ public record ModelOptions(Map<String, String> assignments) {
         return o;
     }
 
+    /**
+     * The options this format's model knows, the others left out: what a case of this format in a
+     * campaign over several formats is judged with (the user's options were checked against every
+     * format at the start; a resumed campaign's manifest holds the first format's in effect).
+     */
+    public ModelOptions forFormat(PgtableFormat format) {
+        java.util.Set<String> known = isDart(format) ? DartOptions.defaults().asMap().keySet() : ContractOptions.defaults().asMap().keySet();
+        Map<String, String> m = new LinkedHashMap<>(assignments);
+        m.keySet().retainAll(known);
+        return new ModelOptions(m);
+    }
+
     /** Every option of the format's model with the value in effect, defaults included. */
     public Map<String, String> effective(PgtableFormat format) {
         if (isDart(format)) {

@@ -104,6 +104,7 @@ public record Reproducer(String title, int depth, PgtableConfig config, ModelOpt
             PgtableFormat fmt = PgtableFormat.byName(head.get("format"))
                     .orElseThrow(() -> new IllegalArgumentException("unknown format '" + head.get("format") + "'"));
             Granule g = granule(head.get("granule"));
+            // The quirks and the walk have no header line: the alloc says them.
             Op.Alloc alloc = (Op.Alloc) ops.get(0);
             PgtableConfig cfg = new PgtableConfig(fmt, g, Integer.parseInt(head.get("ias")), Integer.parseInt(head.get("oas")),
                     alloc.quirks(), alloc.coherentWalk());

@@ -39,7 +39,8 @@ public record RunManifest(CampaignSettings settings, Map<String, String> target)
         p.put("shrink_attempts", Integer.toString(settings.shrinkAttempts()));
         p.put("shrink_millis", Long.toString(settings.shrinkMillis()));
         p.put("command", settings.command());
-        settings.options().effective(c.format()).forEach((k, v) -> p.put("option." + k, v));
+        // The first format's options (a campaign over several keeps the others' in config-space.txt).
+        settings.options().forFormat(c.format()).effective(c.format()).forEach((k, v) -> p.put("option." + k, v));
         target.forEach((k, v) -> p.put("target." + k, v));
         Properties props = new Properties();
         props.putAll(p);

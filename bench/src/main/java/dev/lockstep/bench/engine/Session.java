@@ -226,10 +226,14 @@ public final class Session {
 
     private void probeRange(long iova, long length, long gran) {
         long limit = config.inputLimit();
-        if (Long.compareUnsigned(iova, limit) >= 0) {
+        if (!config.acceptsIova(iova)) {
             return;
         }
-        long end = Math.min(iova + length, limit);
+        // Offsets into the input range, so the top half of a split address space (ARM_TTBR1) is
+        // probed like the bottom one; its end, 2^64, is 0.
+        long region = config.inputRegionBits();
+        long endOffset = Math.min(iova - region + length, limit);
+        long end = region + endOffset;
         // Every mapping the call could have disturbed, even one it should have left alone (a call
         // that fails must change nothing): one probe each, a bounded number.
         PgtableContract model = scoreboard.model();
@@ -253,10 +257,10 @@ public final class Session {
             }
         }
         // Just outside the range: an off-by-one in the driver shows up as a stray translation here.
-        if (end < limit) {
+        if (endOffset < limit) {
             probe(end + offset(gran));
         }
-        if (start >= gran) {
+        if (start - region >= gran) {
             probe(start - gran + offset(gran));
         }
     }

@@ -64,16 +64,26 @@ final class VmsaJudge implements FormatJudge {
         long tsz = kv.getOrDefault(stage2 ? 16 : 7, -1L);
         long ips = kv.getOrDefault(stage2 ? 10 : 2, -1L);
         long base = kv.getOrDefault(stage2 ? 9 : 1, 0L);
-        Granule g = switch ((int) tg) {
-            case 0 -> Granule.G4K;
-            case 1 -> Granule.G64K;
-            case 2 -> Granule.G16K;
-            default -> null;
-        };
+        // TCR.TG1 encodes the granules differently from TG0 (4K 0b10, 16K 0b01, 64K 0b11): with
+        // ARM_TTBR1 the published fields are the TTBR1 half's.
+        boolean ttbr1 = config.has(Quirk.ARM_TTBR1);
+        Granule g = ttbr1
+                ? switch ((int) tg) {
+                    case 2 -> Granule.G4K;
+                    case 1 -> Granule.G16K;
+                    case 3 -> Granule.G64K;
+                    default -> null;
+                }
+                : switch ((int) tg) {
+                    case 0 -> Granule.G4K;
+                    case 1 -> Granule.G64K;
+                    case 2 -> Granule.G16K;
+                    default -> null;
+                };
         String tcr = stage2 ? "VTCR" : "TCR";
         List<String> bad = new ArrayList<>();
         if (g != config.granule()) {
-            bad.add(tcr + ".TG0 " + tg + " is not the " + config.granule().label() + " granule");
+            bad.add(tcr + (ttbr1 ? ".TG1 " : ".TG0 ") + tg + " is not the " + config.granule().label() + " granule");
         }
         if (tsz != 64 - config.ias()) {
             bad.add(tcr + ".T0SZ " + tsz + " is not 64 - ias = " + (64 - config.ias()));
@@ -138,7 +148,7 @@ final class VmsaJudge implements FormatJudge {
 
     @Override
     public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
-        Translation t = Walker.walk(walk, memory, va);
+        Translation t = Walker.walk(walk, memory, walkedAddress(va));
         String bin = t instanceof Translation.Translated tr
                 ? "walk/" + tr.kind().name().toLowerCase() + "/L" + tr.level()
                 : "walk/fault-" + ((Translation.Fault) t).kind().name().toLowerCase() + "/L" + ((Translation.Fault) t).level();
@@ -150,6 +160,19 @@ final class VmsaJudge implements FormatJudge {
             return new Judgement(mm, bin, "");
         }
         return encoding(va, expected.get(), tr, bin);
+    }
+
+    /**
+     * The address the walker resolves. With ARM_TTBR1 the tables serve the top 2^ias bytes
+     * (TTBR1, T1SZ = 64 - ias, TTBR0 walks disabled): an address there indexes the tables by its
+     * low ias bits, exactly as the same offset would under TTBR0; any other address has no table
+     * and faults, which the walker shows for an address past its input range.
+     */
+    private long walkedAddress(long va) {
+        if (!config.has(Quirk.ARM_TTBR1)) {
+            return va;
+        }
+        return config.acceptsIova(va) ? va & (config.inputLimit() - 1) : -1L;
     }
 
     /** Depth 4: the leaf written against the leaf predicted, where the meaning is already right. */

@@ -83,6 +83,28 @@ class BadInputTest {
     }
 
     @Test
+    void unknownVaryParameter() {
+        assertOneLine(run("fuzz", "--vary", "granule,colour", "--out", dir.resolve("a").toString()), "unknown parameter 'colour'");
+    }
+
+    @Test
+    void aFormatNamedTwice() {
+        assertOneLine(run("fuzz", "--format", "dart,dart2,dart", "--out", dir.resolve("a").toString()), "dart is named twice");
+    }
+
+    @Test
+    void iasOutsideOneOfSeveralFormats() {
+        assertOneLine(run("fuzz", "--format", "arm64-lpae-s1,dart", "--ias", "40", "--out", dir.resolve("a").toString()),
+                "ias 40 is outside dart's range");
+    }
+
+    @Test
+    void aModelOptionNoneOfSeveralFormatsKnows() {
+        assertOneLine(run("fuzz", "--format", "arm64-lpae-s1,dart", "--model-option", "colour=RED", "--out", dir.resolve("a").toString()),
+                "unknown model option 'colour' for arm64-lpae-s1,dart");
+    }
+
+    @Test
     void iasOutsideTheFormat() {
         assertOneLine(run("fuzz", "--ias", "60", "--out", dir.resolve("a").toString()), "ias 60");
     }

@@ -1,0 +1,113 @@
+package dev.lockstep.bench.coverage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.bench.coverage.ConfigSpace.Dimension;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.vmsa.Granule;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ALLOC parameters a campaign's cases are drawn from. */
+class ConfigSpaceTest {
+    @TempDir
+    Path dir;
+
+    private static final PgtableConfig S1 = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S1, Granule.G4K, 48, 48, 0, true);
+    private static final PgtableConfig DART2 = new PgtableConfig(PgtableFormat.APPLE_DART2, Granule.G16K, 32, 42, 0, true);
+    /** The host agent's table memory: 64 MiB at 32 GiB, so it needs 36 output bits. */
+    private static final long TABLES_END = 0x8_0000_0000L + (64L << 20);
+
+    @Test
+    void aSingleSpaceAlwaysGivesItsConfiguration() {
+        ConfigSpace one = ConfigSpace.of(S1);
+        assertTrue(one.single());
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(S1, one.draw(r));
+            assertEquals(S1, one.neighbour(S1, r));
+        }
+    }
+
+    @Test
+    void drawsStayInsideTheModelsRangesTheGivenFormatsAndTheTargetsTableMemory() {
+        ConfigSpace space = new ConfigSpace(List.of(S1, DART2), EnumSet.allOf(Dimension.class)).forTables(TABLES_END);
+        SplittableRandom r = new SplittableRandom(7);
+        Set<PgtableFormat> formats = new HashSet<>();
+        Set<Integer> dartOas = new HashSet<>();
+        Set<Boolean> walks = new HashSet<>();
+        Set<Granule> granules = new HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            PgtableConfig c = space.draw(r);
+            assertTrue(space.contains(c), c.toString());
+            formats.add(c.format());
+            walks.add(c.coherentWalk());
+            assertTrue(c.ias() >= c.format().minIas() && c.ias() <= c.format().maxIas());
+            assertTrue(1L << c.oas() >= TABLES_END, "oas " + c.oas() + " cannot address the tables");
+            if (c.format() == PgtableFormat.APPLE_DART2) {
+                dartOas.add(c.oas());
+            } else {
+                granules.add(c.granule());
+                assertTrue(Set.of(36, 40, 42, 44, 48).contains(c.oas()), "an output size TCR.IPS encodes: " + c.oas());
+            }
+        }
+        assertEquals(Set.of(PgtableFormat.ARM_64_LPAE_S1, PgtableFormat.APPLE_DART2), formats);
+        assertEquals(Set.of(36, 42), dartOas, "the DART2 widths of the fact sheet");
+        assertEquals(Set.of(true, false), walks);
+        assertEquals(Set.of(Granule.G4K, Granule.G16K, Granule.G64K), granules);
+    }
+
+    @Test
+    void aNeighbourDiffersInOneParameter() {
+        ConfigSpace space = new ConfigSpace(List.of(S1, DART2), EnumSet.allOf(Dimension.class)).forTables(TABLES_END);
+        SplittableRandom r = new SplittableRandom(3);
+        int formatChanges = 0;
+        for (int i = 0; i < 500; i++) {
+            PgtableConfig c = space.draw(r);
+            PgtableConfig n = space.neighbour(c, r);
+            assertTrue(space.contains(n));
+            if (n.format() != c.format()) {
+                formatChanges++;
+                continue;
+            }
+            int differ = (n.granule() != c.granule() ? 1 : 0) + (n.ias() != c.ias() ? 1 : 0) + (n.oas() != c.oas() ? 1 : 0)
+                    + (n.coherentWalk() != c.coherentWalk() ? 1 : 0);
+            assertTrue(differ <= 1, c + " -> " + n);
+        }
+        assertTrue(formatChanges > 0, "the format is a parameter too when several are given");
+    }
+
+    @Test
+    void pairsNameTheFormatWithEachVariedValue() {
+        ConfigSpace space = new ConfigSpace(List.of(S1), EnumSet.of(Dimension.OAS, Dimension.WALK));
+        assertEquals(List.of("arm64-lpae-s1", "arm64-lpae-s1 oas=48", "arm64-lpae-s1 walk=1"), space.pairs(S1));
+    }
+
+    @Test
+    void theSpaceSurvivesTheRunDirectory() throws Exception {
+        ConfigSpace space = new ConfigSpace(List.of(S1, DART2), EnumSet.of(Dimension.GRANULE, Dimension.WALK));
+        Path f = dir.resolve("config-space.txt");
+        space.store(f);
+        assertEquals(space, ConfigSpace.load(f, 0).orElseThrow());
+        assertTrue(ConfigSpace.load(dir.resolve("none.txt"), 0).isEmpty());
+    }
+
+    @Test
+    void anUnknownParameterIsOneLineNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigSpace.parseVary("granule,quirk"));
+        assertTrue(e.getMessage().contains("'quirk'") && e.getMessage().contains("granule, ias, oas, walk, all or none"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertEquals(EnumSet.allOf(Dimension.class), ConfigSpace.parseVary("all"));
+        assertTrue(ConfigSpace.parseVary("none").isEmpty());
+    }
+}
