@@ -85,7 +85,8 @@ public record RunManifest(CampaignSettings settings, Map<String, String> target)
         }
     }
 
-    private static String req(Properties p, String key) {
+    /** The value of a key a manifest must have; IllegalArgumentException naming it otherwise. */
+    public static String req(Properties p, String key) {
         String v = p.getProperty(key);
         if (v == null) {
             throw new IllegalArgumentException("missing " + key);

@@ -323,7 +323,8 @@ public final class QemuMachine implements AutoCloseable {
         }
     }
 
-    private static void kill(Process p) {
+    /** SIGKILL and wait (at most 5 s) for a QEMU the bench started: the one way QEMUs end here. */
+    public static void kill(Process p) {
         if (!p.isAlive()) {
             return;
         }

@@ -113,10 +113,6 @@ public record RtkitManifest(RtkitCampaign.Settings settings, Map<String, String>
     }
 
     private static String req(Properties p, String key) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            throw new IllegalArgumentException("missing " + key);
-        }
-        return v;
+        return dev.lockstep.bench.engine.RunManifest.req(p, key);
     }
 }

@@ -264,14 +264,6 @@ public final class QemuDeviceProcess implements AgentProcess {
     }
 
     private static void destroy(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        p.destroyForcibly();
-        try {
-            p.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        dev.lockstep.bench.m1n1.QemuMachine.kill(p);
     }
 }
