@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "bare.h"
 #include "coverage.h"
 #include "crash.h"
 #include "events.h"
@@ -48,6 +49,20 @@
 #define CAP_RTKIT		(1u << 1)
 #define CAP_COVERAGE		(1u << 2)
 #define CAP_SANITIZER		(1u << 3)
+#define CAP_STEP		(1u << 4)
+
+/* STEP flags (docs/protocol.md, "STEP"). */
+#define STEP_RESET		(1u << 0)
+#define STEP_DELTA		(1u << 1)
+#define STEP_COVERAGE		(1u << 2)
+#define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE)
+
+/* Table delta records. */
+#define DELTA_FREED		1
+#define DELTA_FRESH		2
+#define DELTA_WRITE		3
+/* Room kept for a coverage reply behind the delta: every site, and the image path. */
+#define COVERAGE_RESERVE	(16 + 8 * 65536 + 4096)
 
 /* A frame that stops arriving for this long is taken for a lying header. */
 #define RX_IDLE_MS		500
@@ -138,7 +153,7 @@ static int send_nak(uint32_t seq, uint32_t code, const char *msg)
 static int do_hello(const struct wire_frame_in *f)
 {
 	struct rbuf r;
-	uint32_t caps = CAP_IO_PGTABLE;
+	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP;
 	uint32_t theirs;
 
 	rb_init(&r, f->payload, f->len);
@@ -167,12 +182,14 @@ static int do_hello(const struct wire_frame_in *f)
 }
 
 /*
- * BATCH.  A first pass decodes without running anything, so that a
- * truncated or oversized batch is refused whole; the second pass runs.
- * Past an unknown opcode nothing can be decoded: that operation and all
- * after it get the bench-error status.
+ * The operations of a BATCH (or STEP) payload, run, their results and
+ * events appended to @payload.  A first pass decodes without running
+ * anything, so that a truncated or oversized batch is refused whole (with
+ * *err set, nothing run); the second pass runs.  Past an unknown opcode
+ * nothing can be decoded: that operation and all after it get the
+ * bench-error status.
  */
-static int do_batch(const struct wire_frame_in *f)
+static int run_batch(const uint8_t *p, size_t len, size_t room, const char **err)
 {
 	struct pt_result res;
 	const struct event *e;
@@ -184,19 +201,25 @@ static int do_batch(const struct wire_frame_in *f)
 	size_t need;
 	int st;
 
-	rb_init(&r, f->payload, f->len);
+	rb_init(&r, p, len);
 	n = rb_u32(&r);
-	if (r.bad)
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: no operation count");
-	if (n > rb_left(&r))
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: more operations than bytes");
+	if (r.bad) {
+		*err = "BATCH: no operation count";
+		return -1;
+	}
+	if (n > rb_left(&r)) {
+		*err = "BATCH: more operations than bytes";
+		return -1;
+	}
 
 	need = 4 + EVENTS_RESERVE + 8;
 	stop = n;
 	for (i = 0; i < n; i++) {
 		st = pt_decode(&r, &op);
-		if (st == PT_TRUNCATED)
-			return send_nak(f->seq, NAK_MALFORMED, "BATCH: payload ends inside an operation");
+		if (st == PT_TRUNCATED) {
+			*err = "BATCH: payload ends inside an operation";
+			return -1;
+		}
 		if (st == PT_UNKNOWN_OPCODE) {
 			stop = i;
 			bad_opcode = op.opcode;
@@ -205,15 +228,18 @@ static int do_batch(const struct wire_frame_in *f)
 		}
 		need += pt_result_max_size(op.opcode);
 	}
-	if (stop == n && rb_left(&r))
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: bytes after the last operation");
-	if (need > WIRE_MAX_PAYLOAD)
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: too many operations for one reply");
+	if (stop == n && rb_left(&r)) {
+		*err = "BATCH: bytes after the last operation";
+		return -1;
+	}
+	if (need > room) {
+		*err = "BATCH: too many operations for one reply";
+		return -1;
+	}
 
 	events_clear();
-	wb_reset(&payload);
 	wb_u32(&payload, n);
-	rb_init(&r, f->payload, f->len);
+	rb_init(&r, p, len);
 	rb_u32(&r);
 	for (i = 0; i < n; i++) {
 		if (i < stop) {
@@ -256,6 +282,16 @@ static int do_batch(const struct wire_frame_in *f)
 	}
 	/* Time inside the driver calls alone: the bench's upper limit for this link. */
 	wb_u64(&payload, driver_ns);
+	return 0;
+}
+
+static int do_batch(const struct wire_frame_in *f)
+{
+	const char *err = NULL;
+
+	wb_reset(&payload);
+	if (run_batch(f->payload, f->len, WIRE_MAX_PAYLOAD, &err))
+		return send_nak(f->seq, NAK_MALFORMED, err);
 	return send_frame(WIRE_BATCH_REPLY, f->seq, &payload);
 }
 
@@ -304,6 +340,126 @@ static int do_mem_sync(const struct wire_frame_in *f)
 	arena_sync_freed(sync_block, &s);
 	wb_put_u32_at(&payload, count_at, s.count);
 	return send_frame(WIRE_MEM_SYNC_REPLY, f->seq, &payload);
+}
+
+/* STEP's table delta: records in the order the bench applies them. */
+struct delta_state {
+	size_t limit;
+	uint32_t count;
+};
+
+static int delta_fits(struct delta_state *d, size_t bytes)
+{
+	return payload.len + bytes <= d->limit;
+}
+
+static int delta_fresh(void *arg, uint64_t pa, uint32_t len)
+{
+	struct delta_state *d = arg;
+
+	if (!delta_fits(d, 13))
+		return 1;
+	wb_u8(&payload, DELTA_FRESH);
+	wb_u64(&payload, pa);
+	wb_u32(&payload, len);
+	d->count++;
+	return 0;
+}
+
+static int delta_write(void *arg, uint64_t pa, const void *va, uint32_t len)
+{
+	struct delta_state *d = arg;
+
+	if (!delta_fits(d, 13 + (size_t)len))
+		return 1;
+	wb_u8(&payload, DELTA_WRITE);
+	wb_u64(&payload, pa);
+	wb_u32(&payload, len);
+	wb_bytes(&payload, va, len);
+	d->count++;
+	return 0;
+}
+
+static int delta_freed(void *arg, uint64_t pa, const void *va, uint32_t len)
+{
+	struct delta_state *d = arg;
+
+	(void)va;
+	wb_u8(&payload, DELTA_FREED);
+	wb_u64(&payload, pa);
+	wb_u32(&payload, len);
+	d->count++;
+	return 0;
+}
+
+/*
+ * u32 records, the records, then u8 1 when some did not fit (the bench asks
+ * again with a STEP of no operations) or 0.  The freed list always fits.
+ */
+static void append_delta(size_t limit)
+{
+	static const struct arena_delta_ops ops = {
+		.fresh = delta_fresh,
+		.write = delta_write,
+	};
+	struct delta_state d = { .limit = limit - 1 };
+	size_t count_at = payload.len;
+	int more;
+
+	wb_u32(&payload, 0);
+	arena_sync_freed(delta_freed, &d);
+	more = arena_sync_delta(&ops, &d);
+	wb_put_u32_at(&payload, count_at, d.count);
+	wb_u8(&payload, more ? 1 : 0);
+}
+
+/*
+ * STEP: RESET, BATCH, the table delta and the coverage news in one round
+ * trip, each as the flags ask, in that order (docs/protocol.md, "STEP").
+ */
+static int do_step(const struct wire_frame_in *f)
+{
+	const char *err = NULL;
+	size_t room = WIRE_MAX_PAYLOAD;
+	uint32_t flags;
+	struct rbuf r;
+
+	rb_init(&r, f->payload, f->len);
+	flags = rb_u32(&r);
+	if (r.bad)
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: no flags");
+	if (flags & ~STEP_FLAGS)
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: unknown flag");
+	if (flags & STEP_COVERAGE)
+		room -= COVERAGE_RESERVE;
+	/* The freed list always fits: at most one record per arena page. */
+	if (flags & STEP_DELTA)
+		room -= 5 + 13 * (size_t)(LOCKSTEP_ARENA_SIZE / ARENA_PAGE_SIZE);
+
+	wb_reset(&payload);
+	if (flags & STEP_RESET) {
+#ifdef LOCKSTEP_RTKIT
+		rtk_reset();
+#endif
+		wb_u32(&payload, pt_reset());
+	}
+	if (run_batch(f->payload + 4, f->len - 4, room - payload.len, &err))
+		return send_nak(f->seq, NAK_MALFORMED, err);
+	if (flags & STEP_DELTA)
+		append_delta(WIRE_MAX_PAYLOAD - (flags & STEP_COVERAGE ? COVERAGE_RESERVE : 0));
+	if (flags & STEP_COVERAGE)
+		cov_reply(&payload);
+	return send_frame(WIRE_STEP_REPLY, f->seq, &payload);
+}
+
+/* BARE: the driver alone over operations the bench sends back (bare.c). */
+static int do_bare(const struct wire_frame_in *f)
+{
+	const char *err = NULL;
+
+	if (bare_request(f->payload, f->len, &payload, &err))
+		return send_nak(f->seq, NAK_MALFORMED, err);
+	return send_frame(WIRE_BARE_REPLY, f->seq, &payload);
 }
 
 #ifdef LOCKSTEP_RTKIT
@@ -368,6 +524,12 @@ static int handle_frame(const struct wire_frame_in *f)
 		break;
 	case WIRE_COVERAGE:
 		ret = do_coverage(f);
+		break;
+	case WIRE_STEP:
+		ret = do_step(f);
+		break;
+	case WIRE_BARE:
+		ret = do_bare(f);
 		break;
 #ifdef LOCKSTEP_RTKIT
 	case WIRE_RTKIT:
