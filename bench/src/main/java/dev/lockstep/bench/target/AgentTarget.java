@@ -10,10 +10,13 @@ import dev.lockstep.bench.link.LinkFaults;
 import dev.lockstep.bench.link.ProtocolClient;
 import dev.lockstep.bench.link.ReplyTimeoutException;
 import dev.lockstep.bench.wire.AgentInfo;
+import dev.lockstep.bench.wire.BareReply;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.CoverageReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.StepReply;
+import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.bench.wire.WireCodec;
 import dev.lockstep.bench.wire.WireFormatException;
 import dev.lockstep.reports.TargetInfo;
@@ -43,6 +46,14 @@ public final class AgentTarget implements Target {
     private long kills;
     private long recoveries;
     private long replayedOps;
+    /**
+     * Driver coverage news that came with STEP replies and nobody has asked for yet, and whether
+     * the driver ran since the last news (then a COVERAGE request is still needed).
+     */
+    private CoverageReply pendingCoverage;
+    private boolean ranSinceCoverage = true;
+    /** BARE may run a million operations several times over: it gets this long, whatever the watchdog. */
+    private static final long BARE_TIMEOUT_MILLIS = 300_000;
 
     public AgentTarget(String kind, AgentProcess process, long watchdogMillis) throws TargetSetupException {
         this(kind, process, watchdogMillis, LinkFaults.none());
@@ -102,9 +113,20 @@ public final class AgentTarget implements Target {
 
     @Override
     public BatchReply execute(List<Op> ops) throws TargetFailure {
-        if (nextKill > 0 && opsDone + ops.size() >= nextKill && client.link() instanceof FaultyLink f) {
-            // Due from the op count, not from time, so the same campaign is killed at the same batches.
-            // The retry of this batch cannot be killed again: the next kill is a full interval later.
+        armKill(ops);
+        BatchReply r = batch(ops);
+        opsDone += ops.size();
+        ranSinceCoverage = true;
+        return r;
+    }
+
+    /**
+     * Kills the agent during this frame if the next injected kill falls due in it. Due from the op
+     * count, not from time, so the same campaign is killed at the same batches. The retry of the
+     * batch cannot be killed again: the next kill is a full interval later.
+     */
+    private void armKill(List<Op> ops) {
+        if (nextKill > 0 && !ops.isEmpty() && opsDone + ops.size() >= nextKill && client.link() instanceof FaultyLink f) {
             nextKill = opsDone + ops.size() + faults.killEvery();
             f.killAfterNextWrite(() -> {
                 killPending = process.kill();
@@ -112,15 +134,66 @@ public final class AgentTarget implements Target {
                 return killPending;
             });
         }
-        BatchReply r = batch(ops);
+    }
+
+    /** Whether the agent answers STEP and BARE (capability bit 4). */
+    public boolean hasStep() {
+        return (info.capabilities() & (1 << 4)) != 0;
+    }
+
+    @Override
+    public StepReply step(boolean reset, List<Op> ops, boolean delta, boolean coverage) throws TargetFailure {
+        if (!hasStep()) {
+            return Target.super.step(reset, ops, delta, coverage);
+        }
+        int flags = (reset ? WireCodec.STEP_RESET : 0) | (delta ? WireCodec.STEP_DELTA : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0);
+        armKill(ops);
+        byte[] reply = call(Frame.STEP, WireCodec.step(flags, ops), Frame.STEP_REPLY);
+        StepReply r;
+        try {
+            r = WireCodec.stepReply(reply, flags, ops.size(), info.arenaBase(), info.arenaSize());
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
         opsDone += ops.size();
+        if (coverage) {
+            pendingCoverage = merge(pendingCoverage, r.coverage());
+            ranSinceCoverage = false;
+        } else if (reset || !ops.isEmpty()) {
+            ranSinceCoverage = true;
+        }
         return r;
+    }
+
+    /**
+     * BARE: the driver alone over these cases (docs/protocol.md, "BARE"), timed passes back to back
+     * in the agent. Leaves the agent as a RESET does.
+     */
+    public BareReply bare(int repeats, boolean latency, List<List<Op>> cases) throws TargetFailure {
+        if (!hasStep()) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, "the agent on " + client.link().describe()
+                    + " cannot run the driver alone (no BARE); rebuild it from this checkout");
+        }
+        byte[] reply;
+        try {
+            reply = client.request(Frame.BARE, WireCodec.bare(repeats, latency, cases), Frame.BARE_REPLY,
+                    Math.max(watchdogMillis, BARE_TIMEOUT_MILLIS)).payload();
+        } catch (AgentCrashedException | ReplyTimeoutException | LinkException e) {
+            throw failure(e);
+        }
+        ranSinceCoverage = true;
+        try {
+            return WireCodec.bareReply(reply);
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
     }
 
     @Override
     public BatchReply replay(List<Op> ops) throws TargetFailure {
         BatchReply r = batch(ops);
         replayedOps += ops.size();
+        ranSinceCoverage = true;
         return r;
     }
 
@@ -150,6 +223,7 @@ public final class AgentTarget implements Target {
 
     @Override
     public long reset() throws TargetFailure {
+        ranSinceCoverage = true;
         byte[] reply = call(Frame.RESET, new byte[0], Frame.RESET_REPLY);
         try {
             return WireCodec.resetReply(reply);
@@ -248,14 +322,34 @@ public final class AgentTarget implements Target {
         return (info.capabilities() & (1 << 2)) != 0;
     }
 
-    /** COVERAGE: the driver sites first reached since the last request (docs/protocol.md, "Coverage"). */
+    /**
+     * The driver sites first reached since the last call (docs/protocol.md, "Coverage"): the news
+     * that came with STEP replies since, and a COVERAGE request only when the driver has run after
+     * the last of them.
+     */
     public CoverageReply coverage() throws TargetFailure {
-        byte[] reply = call(Frame.COVERAGE, new byte[0], Frame.COVERAGE_REPLY);
-        try {
-            return WireCodec.coverageReply(reply);
-        } catch (WireFormatException e) {
-            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        CoverageReply news = pendingCoverage;
+        pendingCoverage = null;
+        if (ranSinceCoverage || news == null) {
+            byte[] reply = call(Frame.COVERAGE, new byte[0], Frame.COVERAGE_REPLY);
+            try {
+                news = merge(news, WireCodec.coverageReply(reply));
+            } catch (WireFormatException e) {
+                throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+            }
+            ranSinceCoverage = false;
         }
+        return news;
+    }
+
+    /** Two replies' news as one: the sites of both in order, the later totals. Each site comes once per agent, so this stays small. */
+    private static CoverageReply merge(CoverageReply a, CoverageReply b) {
+        if (a == null) {
+            return b;
+        }
+        long[] fresh = java.util.Arrays.copyOf(a.fresh(), a.fresh().length + b.fresh().length);
+        System.arraycopy(b.fresh(), 0, fresh, a.fresh().length, b.fresh().length);
+        return new CoverageReply(b.total(), b.hit(), b.image().isEmpty() ? a.image() : b.image(), fresh);
     }
 
     /** Bytes seen on the line outside frames (a board's console), for the run's log. */

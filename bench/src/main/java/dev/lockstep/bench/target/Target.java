@@ -4,6 +4,8 @@ import dev.lockstep.bench.wire.AgentInfo;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.StepReply;
+import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.reports.TargetInfo;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,18 @@ public interface Target extends AutoCloseable {
 
     /** Frees every page table and forgets every handle; returns blocks still allocated (leaks). */
     long reset() throws TargetFailure;
+
+    /**
+     * One step of a case: a RESET first if asked, the operations, then what changed in the table
+     * memory and which driver sites were reached for the first time, if asked. An agent that speaks
+     * STEP does it in one round trip; this default does it in several, for targets that cannot,
+     * and reports no coverage.
+     */
+    default StepReply step(boolean reset, List<Op> ops, boolean delta, boolean coverage) throws TargetFailure {
+        long leaks = reset ? reset() : -1;
+        BatchReply r = execute(ops);
+        return new StepReply(leaks, r, delta ? TableDelta.of(syncMemory()) : TableDelta.empty(), null);
+    }
 
     /** Starts the agent afresh after a crash or hang. */
     void restart() throws TargetFailure;
