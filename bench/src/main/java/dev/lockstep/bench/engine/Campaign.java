@@ -153,7 +153,8 @@ public final class Campaign {
                 maybeWriteSummary();
             }
             if (!over) {
-                collect(pending, session.step(List.of(new Op.Free(0))));
+                // The case's last step also brings the driver sites it reached first.
+                collect(pending, session.step(List.of(new Op.Free(0)), true));
                 ops++;
             }
             // Shrinking resets the target, so findings are worked on once the case is over.

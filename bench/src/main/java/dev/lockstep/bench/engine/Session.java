@@ -6,6 +6,8 @@ import dev.lockstep.bench.wire.AgentEvent;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
+import dev.lockstep.bench.wire.StepReply;
+import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
@@ -18,7 +20,9 @@ import java.util.SplittableRandom;
 
 /**
  * One case from alloc on: sends batches to the target (driver role), gathers results, events and
- * table memory (monitor role), and has the scoreboard judge them. A fatal divergence ends the case,
+ * table memory (monitor role), and has the scoreboard judge them. Each batch is one STEP: the
+ * operations, then the words of table memory they changed, in one round trip; the case's first
+ * step also resets the target, and its last brings the driver coverage news. A fatal divergence ends the case,
  * because after it model and driver no longer start from the same state; a survivable one (right
  * translation, wrong attributes; a WARN) is reported and the case goes on.
  *
@@ -32,14 +36,13 @@ public final class Session {
     private final PgtableConfig config;
     private final ModelOptions options;
     private final Coverage coverage;
-    private final TableMirror mirror = new TableMirror();
+    private final TableMirror mirror;
+    /** The next step starts with a RESET: the first of a case. */
+    private boolean resetFirst;
     private final List<Op> history = new ArrayList<>();
     /** The target's answers to history, op by op: a rebuild after a kill must get the same ones. */
     private final List<OpResult> answers = new ArrayList<>();
-    private final SplittableRandom probeRandom = new SplittableRandom(0x10c5);
     private Scoreboard scoreboard;
-    private long[] probes = new long[256];
-    private int probeCount;
 
     private final Timing timing;
 
@@ -53,12 +56,12 @@ public final class Session {
         this.config = config;
         this.options = options;
         this.coverage = coverage;
+        this.mirror = new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
     }
 
-    /** Starts a fresh case on a target with no tables. */
-    public void begin() throws TargetFailure {
-        target.reset();
-        target.syncMemory();
+    /** Starts a fresh case: the next step resets the target first, so it starts with no tables. */
+    public void begin() {
+        resetFirst = true;
         mirror.clear();
         history.clear();
         answers.clear();
@@ -80,22 +83,33 @@ public final class Session {
      * broken link or a target that will not restart throws.
      */
     public List<Divergence> step(List<Op> batch) throws TargetFailure {
+        return step(batch, false);
+    }
+
+    /**
+     * As {@link #step(List)}; endsCase asks the target for the driver sites the case reached first,
+     * in the same round trip (the campaign's corpus wants them once the case is over).
+     */
+    public List<Divergence> step(List<Op> batch, boolean endsCase) throws TargetFailure {
         int base = history.size();
         history.addAll(batch);
-        BatchReply reply;
+        StepReply stepped;
         long t0 = System.nanoTime();
         try {
-            reply = executeSurvivingKills(batch, base);
-            timing.batch(System.nanoTime() - t0, reply.driverNanos());
-            answers.addAll(reply.results());
+            stepped = stepSurvivingKills(batch, base, endsCase);
+            resetFirst = false;
+            timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
+            answers.addAll(stepped.batch().results());
         } catch (TargetFailure f) {
             if (f.kind() == TargetFailure.Kind.LINK) {
                 throw f;
             }
             Divergence d = failure(f, batch, base);
             target.restart();
+            resetFirst = false;
             return List.of(d);
         }
+        BatchReply reply = stepped.batch();
         List<List<AgentEvent>> perOp = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             perOp.add(new ArrayList<>());
@@ -105,7 +119,6 @@ public final class Session {
                 perOp.get(e.opIndex()).add(e);
             }
         }
-        probeCount = 0;
         long m0 = System.nanoTime();
         List<Divergence> found = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -118,18 +131,13 @@ public final class Session {
                     return found;
                 }
             }
-            addProbes(op);
         }
         long s0 = System.nanoTime();
         timing.model(s0 - m0);
-        mirror.apply(target.syncMemory());
+        applyDelta(stepped.delta());
         long s1 = System.nanoTime();
         timing.sync(s1 - s0);
-        PgtableContract model = scoreboard.model();
-        if (model != null) {
-            addSample(model.mappings());
-        }
-        found.addAll(scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1));
+        found.addAll(scoreboard.checkChanges(base + batch.size() - 1, mirror, batch.size() == 1));
         timing.model(System.nanoTime() - s1);
         return found;
     }
@@ -139,10 +147,10 @@ public final class Session {
     /** Operations per frame when rebuilding: well under what the agent takes in one batch. */
     private static final int REBUILD_BATCH = 256;
 
-    private BatchReply executeSurvivingKills(List<Op> batch, int base) throws TargetFailure {
+    private StepReply stepSurvivingKills(List<Op> batch, int base, boolean endsCase) throws TargetFailure {
         for (int kills = 0; ; kills++) {
             try {
-                return target.execute(batch);
+                return target.step(resetFirst, batch, true, endsCase);
             } catch (TargetFailure f) {
                 if (f.kind() != TargetFailure.Kind.INJECTED) {
                     throw f;
@@ -157,11 +165,28 @@ public final class Session {
     }
 
     /**
+     * Brings the mirror up to date. A delta too big for one reply says so; the rest comes with steps
+     * of no operations. A delta that does not fit the mirror means the two sides disagree about the
+     * agent's memory: the link's failure, not a finding.
+     */
+    private void applyDelta(TableDelta delta) throws TargetFailure {
+        try {
+            mirror.apply(delta);
+            while (delta.more()) {
+                delta = target.step(false, List.of(), true, false).delta();
+                mirror.apply(delta);
+            }
+        } catch (IllegalStateException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
+    }
+
+    /**
      * Brings a freshly started agent to where the case stood before operation upTo: runs the case's
      * history again, unjudged (it was judged the first time), and checks each answer against the
      * first one, so a driver that does not rebuild the same state stops the run instead of
-     * producing findings no clean run would. The mirror starts over: the new agent's first MEM_SYNC
-     * sends every live block.
+     * producing findings no clean run would. The mirror starts over: the new agent's first table
+     * delta sends every live block.
      */
     private void rebuild(int upTo) throws TargetFailure {
         mirror.clear();
@@ -207,81 +232,5 @@ public final class Session {
         String title = (hang ? "hang" : "crash") + " in " + where;
         return new Divergence(title, 5, hang ? Category.HANG : Category.CRASH, base + at,
                 f.getMessage() + "\noperation: " + Reproducer.format(batch.get(at)));
-    }
-
-    private void addProbes(Op op) {
-        long gran = config.granule().size();
-        if (op instanceof Op.Map m) {
-            probeRange(m.iova(), m.pgsize() * Math.max(1, m.pgcount()), gran);
-        } else if (op instanceof Op.Unmap u) {
-            probeRange(u.iova(), u.pgsize() * Math.max(1, u.pgcount()), gran);
-        } else if (op instanceof Op.IovaToPhys q) {
-            probe(q.iova());
-        }
-    }
-
-    private void probeRange(long iova, long length, long gran) {
-        long limit = config.inputLimit();
-        if (Long.compareUnsigned(iova, limit) >= 0) {
-            return;
-        }
-        long end = Math.min(iova + length, limit);
-        // Every mapping the call could have disturbed, even one it should have left alone (a call
-        // that fails must change nothing): one probe each, a bounded number.
-        PgtableContract model = scoreboard.model();
-        if (model != null) {
-            int n = 0;
-            for (Mapping m : model.mappingsIn(iova & ~(gran - 1), end)) {
-                if (n++ == 64) {
-                    break;
-                }
-                probe(Math.max(m.iova(), iova & ~(gran - 1)) + offset(gran));
-            }
-        }
-        long start = iova & ~(gran - 1);
-        probe(start + offset(gran));
-        long lastPage = (end - 1) & ~(gran - 1);
-        if (lastPage != start) {
-            probe(lastPage + offset(gran));
-            long pages = (lastPage - start) / gran;
-            if (pages > 1) {
-                probe(start + (1 + probeRandom.nextLong(pages - 1)) * gran + offset(gran));
-            }
-        }
-        // Just outside the range: an off-by-one in the driver shows up as a stray translation here.
-        if (end < limit) {
-            probe(end + offset(gran));
-        }
-        if (start >= gran) {
-            probe(start - gran + offset(gran));
-        }
-    }
-
-    private long offset(long gran) {
-        return probeRandom.nextLong(gran / 8) * 8;
-    }
-
-    private void addSample(Collection<Mapping> mappings) {
-        int n = mappings.size();
-        if (n == 0) {
-            return;
-        }
-        int want = Math.min(4, n);
-        int stride = Math.max(1, n / want);
-        int i = probeRandom.nextInt(stride);
-        int k = 0;
-        for (Mapping m : mappings) {
-            if (k++ == i) {
-                probe(m.iova() + (m.size() > 8 ? probeRandom.nextLong(m.size() / 8) * 8 : 0));
-                i += stride;
-            }
-        }
-    }
-
-    private void probe(long va) {
-        if (probeCount == probes.length) {
-            probes = java.util.Arrays.copyOf(probes, probes.length * 2);
-        }
-        probes[probeCount++] = va;
     }
 }

@@ -8,6 +8,7 @@ import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
+import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.reports.TargetInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,19 @@ final class TamperingTarget implements Target {
     }
 
     @Override
-    public BatchReply execute(List<Op> ops) throws TargetFailure {
+    public StepReply step(boolean reset, List<Op> ops, boolean delta, boolean coverage) throws TargetFailure {
+        crashOnUnmap(ops);
+        StepReply r = real.step(reset, ops, delta, coverage);
+        if (mutant != Mutant.ACCESS_FLAG && mutant != Mutant.GLOBAL_LEAVES) {
+            return new StepReply(r.leaks(), tamper(ops, r.batch()), r.delta(), r.coverage());
+        }
+        // Clear AF (bit 10) or nG (bit 11) in every word written: table descriptors ignore both;
+        // leaves then fault (AF), or become global, which changes no translation, only the encoding (nG).
+        long mask = ~(1L << (mutant == Mutant.ACCESS_FLAG ? 10 : 11));
+        return new StepReply(r.leaks(), r.batch(), r.delta().mapWords(w -> w & mask), r.coverage());
+    }
+
+    private void crashOnUnmap(List<Op> ops) throws TargetFailure {
         if (mutant == Mutant.CRASH_ON_UNMAP) {
             for (int i = 0; i < ops.size(); i++) {
                 if (ops.get(i) instanceof Op.Unmap) {
@@ -39,7 +52,15 @@ final class TamperingTarget implements Target {
                 }
             }
         }
-        BatchReply r = real.execute(ops);
+    }
+
+    @Override
+    public BatchReply execute(List<Op> ops) throws TargetFailure {
+        crashOnUnmap(ops);
+        return tamper(ops, real.execute(ops));
+    }
+
+    private BatchReply tamper(List<Op> ops, BatchReply r) {
         List<OpResult> results = new ArrayList<>(r.results());
         List<AgentEvent> events = new ArrayList<>(r.events());
         for (int i = 0; i < ops.size(); i++) {
