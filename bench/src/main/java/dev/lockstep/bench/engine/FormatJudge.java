@@ -9,6 +9,7 @@ import dev.lockstep.models.vmsa.PhysicalMemory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the scoreboard needs from one page-table format: its contract, a check of the
@@ -30,7 +31,41 @@ interface FormatJudge {
     /** Walks va in the driver's tables and compares it with what the contract expects there. */
     Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected);
 
+    /** Where va's walk is decided, without judging it: for finding where a table sits now. */
+    Decision where(PhysicalMemory memory, long va);
+
+    /** The tables every walk starts from (after a walkable cfg): one per TTBR in use. */
+    List<TableRef> roots();
+
+    /** The first input address outside the format's range. */
+    long inputLimit();
+
     record AllocCheck(List<String> problems, boolean walkable, Optional<PgtableContract> contract) {}
+
+    /**
+     * A translation table as walks meet it: its address, the level of its descriptors, the first
+     * input address it maps, its size in bytes, and the input addresses each of its descriptors
+     * decides.
+     */
+    record TableRef(long address, int level, long vaBase, long bytes, long entrySpan) {}
+
+    /**
+     * Where a walk was decided: the descriptor that gave the translation or the fault, and the
+     * input addresses that descriptor decides alike, [regionStart, regionEnd). Every other input
+     * address of that region walks the same descriptors, so its judgement differs only by the
+     * offset. {@code path} holds the tables the walk went through, root first.
+     *
+     * @param descriptorAddress -1 when the walk was decided before any read (an input out of
+     *                          range, a TTBR not set)
+     * @param tableEnd          the first byte after the table holding the descriptor
+     * @param leaf              a translation (not a fault)
+     */
+    record Decision(long regionStart, long regionEnd, long descriptorAddress, long raw, long tableEnd, boolean leaf,
+                    List<TableRef> path) {
+        static Decision none(long va, long end) {
+            return new Decision(va, end, -1, 0, -1, false, List.of());
+        }
+    }
 
     /**
      * @param mismatches what disagrees (empty when the walk is what the contract says)
@@ -39,11 +74,49 @@ interface FormatJudge {
      * @param encoding   depth 4: how the leaf the driver wrote differs from the predicted one (only
      *                   judged where the semantics agree)
      */
-    record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail, List<LpaeEncoding.FieldDiff> encoding,
-                     String encodingWhere, String encodingDetail) {
+    record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, Supplier<String> explain,
+                     List<LpaeEncoding.FieldDiff> encoding, String encodingWhere, Supplier<String> explainEncoding,
+                     Decision decision) {
 
-        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail) {
-            this(mismatches, bin, detail, List.of(), "", "");
+        private static final Supplier<String> NOTHING = () -> "";
+
+        /** A judgement of depth 3 only: the detail is written only if someone reads it. */
+        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, Supplier<String> explain, Decision decision) {
+            this(mismatches, bin, explain, List.of(), "", NOTHING, decision);
+        }
+
+        /** A judgement that agrees. */
+        Judgement(String bin, Decision decision) {
+            this(List.of(), bin, NOTHING, List.of(), "", NOTHING, decision);
+        }
+
+        boolean agrees() {
+            return mismatches.isEmpty() && encoding.isEmpty();
+        }
+
+        /** The walk and the expectation, for a finding's detail (depth 3). */
+        String detail() {
+            return explain.get();
+        }
+
+        /** The leaf predicted beside the leaf written (depth 4). */
+        String encodingDetail() {
+            return explainEncoding.get();
+        }
+
+        /**
+         * What decides a title: empty when the judgement agrees, else its first disagreement. Two
+         * judgements with the same verdict read the same finding.
+         */
+        String verdict() {
+            if (!mismatches.isEmpty()) {
+                return mismatches.get(0).key();
+            }
+            if (!encoding.isEmpty()) {
+                LpaeEncoding.FieldDiff f = encoding.get(0);
+                return encodingWhere + " " + f.field() + " " + f.expected() + " " + f.actual();
+            }
+            return "";
         }
     }
 
