@@ -55,7 +55,12 @@
 #define STEP_RESET		(1u << 0)
 #define STEP_DELTA		(1u << 1)
 #define STEP_COVERAGE		(1u << 2)
-#define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE)
+#define STEP_DELTA_AT		(1u << 3)
+#define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE | STEP_DELTA_AT)
+/* No table delta inside a batch. */
+#define NO_DELTA		0xffffffffu
+/* A STEP's table delta gets half a frame; the batch and the coverage the rest. */
+#define DELTA_ROOM		(WIRE_MAX_PAYLOAD / 2)
 
 /* Table delta records. */
 #define DELTA_FREED		1
@@ -80,6 +85,7 @@ static struct link link_fds = { -1, -1, -1 };
 static struct wire_rx rx;
 static struct wbuf payload;
 static struct wbuf reply;
+static struct wbuf delta_buf;
 
 /* The last reply, for a retransmitted request (same seq, type and CRC). */
 static struct wbuf last_reply;
@@ -189,7 +195,10 @@ static int do_hello(const struct wire_frame_in *f)
  * nothing can be decoded: that operation and all after it get the
  * bench-error status.
  */
-static int run_batch(const uint8_t *p, size_t len, size_t room, const char **err)
+static void take_delta(void);
+
+static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_at,
+		     const char **err)
 {
 	struct pt_result res;
 	const struct event *e;
@@ -242,6 +251,8 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, const char **err
 	rb_init(&r, p, len);
 	rb_u32(&r);
 	for (i = 0; i < n; i++) {
+		if (i == delta_at)
+			take_delta();
 		if (i < stop) {
 			struct timespec t0, t1;
 
@@ -262,6 +273,8 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, const char **err
 		}
 		pt_result_encode(&payload, &res);
 	}
+	if (delta_at == n)
+		take_delta();
 
 	nev = events_count();
 	wb_u32(&payload, nev + (events_dropped() ? 1 : 0));
@@ -290,7 +303,7 @@ static int do_batch(const struct wire_frame_in *f)
 	const char *err = NULL;
 
 	wb_reset(&payload);
-	if (run_batch(f->payload, f->len, WIRE_MAX_PAYLOAD, &err))
+	if (run_batch(f->payload, f->len, WIRE_MAX_PAYLOAD, NO_DELTA, &err))
 		return send_nak(f->seq, NAK_MALFORMED, err);
 	return send_frame(WIRE_BATCH_REPLY, f->seq, &payload);
 }
@@ -350,7 +363,7 @@ struct delta_state {
 
 static int delta_fits(struct delta_state *d, size_t bytes)
 {
-	return payload.len + bytes <= d->limit;
+	return delta_buf.len + bytes <= d->limit;
 }
 
 static int delta_fresh(void *arg, uint64_t pa, uint32_t len)
@@ -359,9 +372,9 @@ static int delta_fresh(void *arg, uint64_t pa, uint32_t len)
 
 	if (!delta_fits(d, 13))
 		return 1;
-	wb_u8(&payload, DELTA_FRESH);
-	wb_u64(&payload, pa);
-	wb_u32(&payload, len);
+	wb_u8(&delta_buf, DELTA_FRESH);
+	wb_u64(&delta_buf, pa);
+	wb_u32(&delta_buf, len);
 	d->count++;
 	return 0;
 }
@@ -372,10 +385,10 @@ static int delta_write(void *arg, uint64_t pa, const void *va, uint32_t len)
 
 	if (!delta_fits(d, 13 + (size_t)len))
 		return 1;
-	wb_u8(&payload, DELTA_WRITE);
-	wb_u64(&payload, pa);
-	wb_u32(&payload, len);
-	wb_bytes(&payload, va, len);
+	wb_u8(&delta_buf, DELTA_WRITE);
+	wb_u64(&delta_buf, pa);
+	wb_u32(&delta_buf, len);
+	wb_bytes(&delta_buf, va, len);
 	d->count++;
 	return 0;
 }
@@ -385,43 +398,47 @@ static int delta_freed(void *arg, uint64_t pa, const void *va, uint32_t len)
 	struct delta_state *d = arg;
 
 	(void)va;
-	wb_u8(&payload, DELTA_FREED);
-	wb_u64(&payload, pa);
-	wb_u32(&payload, len);
+	wb_u8(&delta_buf, DELTA_FREED);
+	wb_u64(&delta_buf, pa);
+	wb_u32(&delta_buf, len);
 	d->count++;
 	return 0;
 }
 
 /*
- * u32 records, the records, then u8 1 when some did not fit (the bench asks
- * again with a STEP of no operations) or 0.  The freed list always fits.
+ * The table delta as it stands now, into delta_buf: u32 records, the
+ * records, then u8 1 when some did not fit (the bench asks again with a
+ * STEP of no operations) or 0.  The freed list always fits.
  */
-static void append_delta(size_t limit)
+static void take_delta(void)
 {
 	static const struct arena_delta_ops ops = {
 		.fresh = delta_fresh,
 		.write = delta_write,
 	};
-	struct delta_state d = { .limit = limit - 1 };
-	size_t count_at = payload.len;
+	struct delta_state d = { .limit = DELTA_ROOM - 1 };
 	int more;
 
-	wb_u32(&payload, 0);
+	wb_reset(&delta_buf);
+	wb_u32(&delta_buf, 0);
 	arena_sync_freed(delta_freed, &d);
 	more = arena_sync_delta(&ops, &d);
-	wb_put_u32_at(&payload, count_at, d.count);
-	wb_u8(&payload, more ? 1 : 0);
+	wb_put_u32_at(&delta_buf, 0, d.count);
+	wb_u8(&delta_buf, more ? 1 : 0);
 }
 
 /*
  * STEP: RESET, BATCH, the table delta and the coverage news in one round
- * trip, each as the flags ask, in that order (docs/protocol.md, "STEP").
+ * trip, each as the flags ask (docs/protocol.md, "STEP").  The delta is
+ * taken after the batch, or after its first k operations when DELTA_AT
+ * says k (the bench takes the tables before a FREE that ends a case), and
+ * sent after the batch's results.
  */
 static int do_step(const struct wire_frame_in *f)
 {
 	const char *err = NULL;
-	size_t room = WIRE_MAX_PAYLOAD;
-	uint32_t flags;
+	size_t room = WIRE_MAX_PAYLOAD - 4;
+	uint32_t flags, delta_at = NO_DELTA, n;
 	struct rbuf r;
 
 	rb_init(&r, f->payload, f->len);
@@ -430,23 +447,38 @@ static int do_step(const struct wire_frame_in *f)
 		return send_nak(f->seq, NAK_MALFORMED, "STEP: no flags");
 	if (flags & ~STEP_FLAGS)
 		return send_nak(f->seq, NAK_MALFORMED, "STEP: unknown flag");
+	if ((flags & STEP_DELTA_AT) && !(flags & STEP_DELTA))
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT without DELTA");
+	if (flags & STEP_DELTA_AT) {
+		delta_at = rb_u32(&r);
+		if (r.bad)
+			return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT without its operation count");
+	}
+	/* The batch's own count, read ahead only to check DELTA_AT against it. */
+	n = rb_u32(&r);
+	if (r.bad)
+		return send_nak(f->seq, NAK_MALFORMED, "BATCH: no operation count");
+	if ((flags & STEP_DELTA_AT) && delta_at > n)
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT past the last operation");
+	if ((flags & STEP_DELTA) && !(flags & STEP_DELTA_AT))
+		delta_at = n;
 	if (flags & STEP_COVERAGE)
 		room -= COVERAGE_RESERVE;
-	/* The freed list always fits: at most one record per arena page. */
 	if (flags & STEP_DELTA)
-		room -= 5 + 13 * (size_t)(LOCKSTEP_ARENA_SIZE / ARENA_PAGE_SIZE);
+		room -= DELTA_ROOM;
 
 	wb_reset(&payload);
+	wb_reset(&delta_buf);
 	if (flags & STEP_RESET) {
 #ifdef LOCKSTEP_RTKIT
 		rtk_reset();
 #endif
 		wb_u32(&payload, pt_reset());
 	}
-	if (run_batch(f->payload + 4, f->len - 4, room - payload.len, &err))
+	if (run_batch(f->payload + (r.pos - 4), f->len - (r.pos - 4), room, delta_at, &err))
 		return send_nak(f->seq, NAK_MALFORMED, err);
 	if (flags & STEP_DELTA)
-		append_delta(WIRE_MAX_PAYLOAD - (flags & STEP_COVERAGE ? COVERAGE_RESERVE : 0));
+		wb_bytes(&payload, delta_buf.data, delta_buf.len);
 	if (flags & STEP_COVERAGE)
 		cov_reply(&payload);
 	return send_frame(WIRE_STEP_REPLY, f->seq, &payload);
@@ -726,6 +758,7 @@ int main(int argc, char **argv)
 	pt_reset();
 	wb_free(&payload);
 	wb_free(&reply);
+	wb_free(&delta_buf);
 	wb_free(&last_reply);
 	free(rx.buf);
 	return ret ? 1 : 0;

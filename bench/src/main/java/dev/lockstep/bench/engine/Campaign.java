@@ -133,28 +133,39 @@ public final class Campaign {
             cases++;
             session.begin();
             List<Divergence> pending = new ArrayList<>();
-            boolean over = collect(pending, session.step(List.of(gen.alloc())));
-            ops++;
+            Op alloc = gen.alloc();
             int length = gen.caseLength();
             int done = 0;
             List<Op> mutant = guided && corpus.size() > 0 && guidance.nextBoolean() ? corpus.mutant(guidance, s.config()) : List.of();
             int fromCorpus = Math.max(0, mutant.size() - 1);
             length = Math.max(length, fromCorpus);
-            while (!over && done < length && !budgetSpent(start)) {
+            boolean over = false;
+            boolean freed = false;
+            // The alloc rides with the case's first batch and the FREE with its last, so a short case
+            // is one round trip; the generator sees what it saw when each went alone.
+            for (boolean first = true; !over && (first || (done < length && !budgetSpent(start))); first = false) {
                 List<Op> batch = done < fromCorpus
                         ? List.copyOf(mutant.subList(1 + done, 1 + Math.min(fromCorpus, done + s.batch())))
-                        : gen.batch(session.model(), Math.min(s.batch(), length - done), coverage.empty());
-                over = collect(pending, session.step(batch));
-                ops += batch.size();
+                        : gen.batch(first ? session.emptyModel() : session.model(), Math.min(s.batch(), length - done), coverage.empty());
+                freed = done + batch.size() >= length;
+                List<Op> frame = new ArrayList<>(batch.size() + 2);
+                if (first) {
+                    frame.add(alloc);
+                }
+                frame.addAll(batch);
+                if (freed) {
+                    frame.add(new Op.Free(0));
+                }
+                over = collect(pending, session.step(frame));
+                ops += frame.size();
                 done += batch.size();
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
                 timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                         coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
                 maybeWriteSummary();
             }
-            if (!over) {
-                // The case's last step also brings the driver sites it reached first.
-                collect(pending, session.step(List.of(new Op.Free(0)), true));
+            if (!over && !freed) {
+                collect(pending, session.step(List.of(new Op.Free(0))));
                 ops++;
             }
             // Shrinking resets the target, so findings are worked on once the case is over.

@@ -39,6 +39,11 @@ final class DartJudge implements FormatJudge {
     @Override
     public PgtableContract newContract() {
         walk = null;
+        return emptyContract();
+    }
+
+    @Override
+    public PgtableContract emptyContract() {
         return new DartContract(DartConfig.of(config, List.of()), options);
     }
 

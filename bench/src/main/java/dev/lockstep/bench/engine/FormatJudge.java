@@ -18,8 +18,11 @@ import java.util.function.Supplier;
  */
 interface FormatJudge {
 
-    /** A fresh contract for a table just allocated. */
+    /** A fresh contract for a table just allocated (and the judge forgets the last table's geometry). */
     PgtableContract newContract();
+
+    /** A contract mapping nothing, changing nothing in the judge: what a generator sees before an alloc. */
+    PgtableContract emptyContract();
 
     /**
      * Reads the cfg the driver filled in: the problems with it (depth 2, each one line), and

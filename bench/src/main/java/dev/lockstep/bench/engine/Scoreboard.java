@@ -46,6 +46,11 @@ public final class Scoreboard {
         this.changes = new ChangeJudge(judge, coverage, new java.util.SplittableRandom(0x10c5));
     }
 
+    /** A fresh contract of this format, mapping nothing. */
+    PgtableContract emptyModel() {
+        return judge.emptyContract();
+    }
+
     /** The contract as it stands after the operations judged so far, or null outside a table's life. */
     public PgtableContract model() {
         return model;

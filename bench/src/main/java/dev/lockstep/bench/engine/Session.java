@@ -81,22 +81,20 @@ public final class Session {
      * Runs one batch and judges it: every divergence found, the last one fatal if any is. A crash
      * or hang of the agent is returned as a divergence after the agent has been restarted; only a
      * broken link or a target that will not restart throws.
+     *
+     * <p>A batch that ends with a FREE (the end of a case) has its tables read before the FREE and
+     * judged before it, so the FREE rides in the same round trip as the batch it ends.
      */
     public List<Divergence> step(List<Op> batch) throws TargetFailure {
-        return step(batch, false);
-    }
-
-    /**
-     * As {@link #step(List)}; endsCase asks the target for the driver sites the case reached first,
-     * in the same round trip (the campaign's corpus wants them once the case is over).
-     */
-    public List<Divergence> step(List<Op> batch, boolean endsCase) throws TargetFailure {
         int base = history.size();
         history.addAll(batch);
+        int n = batch.size();
+        boolean endsWithFree = n > 1 && batch.get(n - 1) instanceof Op.Free;
+        int tablesAfter = endsWithFree ? n - 1 : batch.get(n - 1) instanceof Op.Free ? -1 : n;
         StepReply stepped;
         long t0 = System.nanoTime();
         try {
-            stepped = stepSurvivingKills(batch, base, endsCase);
+            stepped = stepSurvivingKills(batch, base, tablesAfter);
             resetFirst = false;
             timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
             answers.addAll(stepped.batch().results());
@@ -110,36 +108,58 @@ public final class Session {
             return List.of(d);
         }
         BatchReply reply = stepped.batch();
-        List<List<AgentEvent>> perOp = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            perOp.add(new ArrayList<>());
-        }
-        for (AgentEvent e : reply.events()) {
-            if (e.opIndex() >= 0 && e.opIndex() < batch.size()) {
-                perOp.get(e.opIndex()).add(e);
-            }
-        }
         long m0 = System.nanoTime();
         List<Divergence> found = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Op op = batch.get(i);
-            List<Divergence> ds = scoreboard.check(base + i, op, reply.results().get(i), perOp.get(i));
-            for (Divergence d : ds) {
-                found.add(d);
-                if (d.fatal()) {
-                    timing.model(System.nanoTime() - m0);
-                    return found;
-                }
-            }
+        int judgeFirst = endsWithFree ? n - 1 : n;
+        if (check(batch, reply, base, 0, judgeFirst, found)) {
+            timing.model(System.nanoTime() - m0);
+            return found;
         }
         long s0 = System.nanoTime();
         timing.model(s0 - m0);
-        applyDelta(stepped.delta());
+        if (tablesAfter >= 0) {
+            applyDelta(stepped.delta());
+        }
         long s1 = System.nanoTime();
         timing.sync(s1 - s0);
-        found.addAll(scoreboard.checkChanges(base + batch.size() - 1, mirror, batch.size() == 1));
+        if (tablesAfter >= 0) {
+            found.addAll(scoreboard.checkChanges(base + judgeFirst - 1, mirror, judgeFirst == 1));
+        }
+        if (endsWithFree) {
+            check(batch, reply, base, n - 1, n, found);
+        }
         timing.model(System.nanoTime() - s1);
         return found;
+    }
+
+    /** Depths 1, 2 and 5 for operations [from, to) of the batch; true when a fatal divergence ended it. */
+    private boolean check(List<Op> batch, BatchReply reply, int base, int from, int to, List<Divergence> found) {
+        List<AgentEvent> events = reply.events();
+        for (int i = from; i < to; i++) {
+            List<AgentEvent> mine = events.isEmpty() ? List.of() : eventsOf(events, i);
+            for (Divergence d : scoreboard.check(base + i, batch.get(i), reply.results().get(i), mine)) {
+                found.add(d);
+                if (d.fatal()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<AgentEvent> eventsOf(List<AgentEvent> events, int op) {
+        List<AgentEvent> mine = new ArrayList<>();
+        for (AgentEvent e : events) {
+            if (e.opIndex() == op) {
+                mine.add(e);
+            }
+        }
+        return mine;
+    }
+
+    /** An empty contract of this case's format: what the generator sees before the alloc is judged. */
+    public PgtableContract emptyModel() {
+        return scoreboard.emptyModel();
     }
 
     /** Kills in a row on one batch before the target counts as unusable (each kill is a full interval apart). */
@@ -147,10 +167,11 @@ public final class Session {
     /** Operations per frame when rebuilding: well under what the agent takes in one batch. */
     private static final int REBUILD_BATCH = 256;
 
-    private StepReply stepSurvivingKills(List<Op> batch, int base, boolean endsCase) throws TargetFailure {
+    private StepReply stepSurvivingKills(List<Op> batch, int base, int tablesAfter) throws TargetFailure {
         for (int kills = 0; ; kills++) {
             try {
-                return target.step(resetFirst, batch, true, endsCase);
+                // Coverage news come with every step: a case that ends early needs no round trip for them.
+                return target.step(resetFirst, batch, tablesAfter, true);
             } catch (TargetFailure f) {
                 if (f.kind() != TargetFailure.Kind.INJECTED) {
                     throw f;
@@ -173,7 +194,7 @@ public final class Session {
         try {
             mirror.apply(delta);
             while (delta.more()) {
-                delta = target.step(false, List.of(), true, false).delta();
+                delta = target.step(false, List.of(), 0, false).delta();
                 mirror.apply(delta);
             }
         } catch (IllegalStateException e) {

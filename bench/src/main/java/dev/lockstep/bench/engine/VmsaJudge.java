@@ -40,6 +40,11 @@ final class VmsaJudge implements FormatJudge {
     @Override
     public PgtableContract newContract() {
         walk = null;
+        return emptyContract();
+    }
+
+    @Override
+    public PgtableContract emptyContract() {
         return new IoPgtableModel(config, options);
     }
 

@@ -142,13 +142,14 @@ public final class AgentTarget implements Target {
     }
 
     @Override
-    public StepReply step(boolean reset, List<Op> ops, boolean delta, boolean coverage) throws TargetFailure {
+    public StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
         if (!hasStep()) {
-            return Target.super.step(reset, ops, delta, coverage);
+            return Target.super.step(reset, ops, deltaAfter, coverage);
         }
-        int flags = (reset ? WireCodec.STEP_RESET : 0) | (delta ? WireCodec.STEP_DELTA : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0);
+        int flags = (reset ? WireCodec.STEP_RESET : 0) | (deltaAfter >= 0 ? WireCodec.STEP_DELTA : 0)
+                | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0);
         armKill(ops);
-        byte[] reply = call(Frame.STEP, WireCodec.step(flags, ops), Frame.STEP_REPLY);
+        byte[] reply = call(Frame.STEP, WireCodec.step(flags, deltaAfter, ops), Frame.STEP_REPLY);
         StepReply r;
         try {
             r = WireCodec.stepReply(reply, flags, ops.size(), info.arenaBase(), info.arenaSize());

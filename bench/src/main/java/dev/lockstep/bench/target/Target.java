@@ -1,12 +1,15 @@
 package dev.lockstep.bench.target;
 
+import dev.lockstep.bench.wire.AgentEvent;
 import dev.lockstep.bench.wire.AgentInfo;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.OpResult;
 import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.reports.TargetInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,15 +28,31 @@ public interface Target extends AutoCloseable {
     long reset() throws TargetFailure;
 
     /**
-     * One step of a case: a RESET first if asked, the operations, then what changed in the table
-     * memory and which driver sites were reached for the first time, if asked. An agent that speaks
-     * STEP does it in one round trip; this default does it in several, for targets that cannot,
-     * and reports no coverage.
+     * One step of a case: a RESET first if asked, the operations, what changed in the table memory
+     * once the first {@code deltaAfter} of them ran (none when negative), and which driver sites
+     * were reached for the first time, if asked. An agent that speaks STEP does it in one round trip;
+     * this default does it in several, for targets that cannot, and reports no coverage.
      */
-    default StepReply step(boolean reset, List<Op> ops, boolean delta, boolean coverage) throws TargetFailure {
+    default StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
         long leaks = reset ? reset() : -1;
-        BatchReply r = execute(ops);
-        return new StepReply(leaks, r, delta ? TableDelta.of(syncMemory()) : TableDelta.empty(), null);
+        if (deltaAfter < 0) {
+            return new StepReply(leaks, execute(ops), TableDelta.empty(), null);
+        }
+        int at = Math.min(deltaAfter, ops.size());
+        BatchReply first = execute(ops.subList(0, at));
+        TableDelta delta = TableDelta.of(syncMemory());
+        if (at == ops.size()) {
+            return new StepReply(leaks, first, delta, null);
+        }
+        BatchReply rest = execute(ops.subList(at, ops.size()));
+        List<OpResult> results = new ArrayList<>(first.results());
+        results.addAll(rest.results());
+        List<AgentEvent> events = new ArrayList<>(first.events());
+        for (AgentEvent e : rest.events()) {
+            events.add(new AgentEvent(e.opIndex() + at, e.kind(), e.text()));
+        }
+        long nanos = first.driverNanos() < 0 || rest.driverNanos() < 0 ? -1 : first.driverNanos() + rest.driverNanos();
+        return new StepReply(leaks, new BatchReply(results, events, nanos), delta, null);
     }
 
     /** Starts the agent afresh after a crash or hang. */

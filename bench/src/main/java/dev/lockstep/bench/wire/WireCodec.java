@@ -38,11 +38,20 @@ public final class WireCodec {
     public static final int STEP_RESET = 1;
     public static final int STEP_DELTA = 2;
     public static final int STEP_COVERAGE = 4;
+    public static final int STEP_DELTA_AT = 8;
 
-    /** A STEP: flags, then the operations as in BATCH. */
-    public static byte[] step(int flags, List<Op> ops) {
-        ByteBuffer b = le(8 + encodedSize(ops));
-        b.putInt(flags).putInt(ops.size());
+    /**
+     * A STEP: flags, where the delta is taken when DELTA_AT says (after that many operations), then
+     * the operations as in BATCH.
+     */
+    public static byte[] step(int flags, int deltaAt, List<Op> ops) {
+        boolean at = (flags & STEP_DELTA_AT) != 0;
+        ByteBuffer b = le((at ? 12 : 8) + encodedSize(ops));
+        b.putInt(flags);
+        if (at) {
+            b.putInt(deltaAt);
+        }
+        b.putInt(ops.size());
         putOps(b, ops);
         return b.array();
     }

@@ -31,9 +31,9 @@ final class TamperingTarget implements Target {
     }
 
     @Override
-    public StepReply step(boolean reset, List<Op> ops, boolean delta, boolean coverage) throws TargetFailure {
+    public StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
         crashOnUnmap(ops);
-        StepReply r = real.step(reset, ops, delta, coverage);
+        StepReply r = real.step(reset, ops, deltaAfter, coverage);
         if (mutant != Mutant.ACCESS_FLAG && mutant != Mutant.GLOBAL_LEAVES) {
             return new StepReply(r.leaks(), tamper(ops, r.batch()), r.delta(), r.coverage());
         }
