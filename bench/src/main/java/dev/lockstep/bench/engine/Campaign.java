@@ -48,6 +48,8 @@ public final class Campaign {
     private long runStart;
     private final Map<String, String> aliases = new java.util.HashMap<>();
     private final Timing timing = new Timing();
+    private Timeline timeline;
+    private StimulusLog stimulus;
     /** Driver edge coverage from the agent (null when it reports none), the corpus, and whether cases start from it. */
     private DriverCoverage driverCoverage;
     private Corpus corpus;
@@ -93,6 +95,12 @@ public final class Campaign {
         return this;
     }
 
+    /** Keeps a sample of the operations the target runs, for a driver-alone run over them (`lockstep bench`). */
+    public Campaign logging(StimulusLog log) {
+        stimulus = log;
+        return this;
+    }
+
     /** Runs until the budget is spent; returns the final summary (also on disk). */
     public CampaignSummary run() throws TargetFailure, IOException {
         Files.createDirectories(s.out());
@@ -100,7 +108,7 @@ public final class Campaign {
         runStart = start;
         SplittableRandom random = new SplittableRandom(ops == 0 ? s.seed() : s.seed() ^ (ops * 0x9E3779B97F4A7C15L));
         Generator gen = new Generator(s.config(), random, s.misuseRate());
-        Session session = new Session(target, s.config(), s.options(), coverage, timing);
+        Session session = new Session(target, s.config(), s.options(), coverage, timing).logging(stimulus);
         driverCoverage = DriverCoverage.of(target);
         if (driverCoverage != null) {
             driverCoverage.restore(s.out().resolve("driver-edges.txt"));
@@ -113,7 +121,8 @@ public final class Campaign {
             guidance = new SplittableRandom(s.seed() ^ 0xC0BE7A6EL ^ ops);
         }
         writeSummary(false);
-        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"))) {
+        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"), target::agentPid)) {
+            this.timeline = timeline;
             loop(start, gen, session, timeline);
             timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
@@ -144,9 +153,11 @@ public final class Campaign {
             // The alloc rides with the case's first batch and the FREE with its last, so a short case
             // is one round trip; the generator sees what it saw when each went alone.
             for (boolean first = true; !over && (first || (done < length && !budgetSpent(start))); first = false) {
+                long g0 = System.nanoTime();
                 List<Op> batch = done < fromCorpus
                         ? List.copyOf(mutant.subList(1 + done, 1 + Math.min(fromCorpus, done + s.batch())))
                         : gen.batch(first ? session.emptyModel() : session.model(), Math.min(s.batch(), length - done), coverage.empty());
+                timing.generator(System.nanoTime() - g0);
                 freed = done + batch.size() >= length;
                 List<Op> frame = new ArrayList<>(batch.size() + 2);
                 if (first) {
@@ -157,18 +168,22 @@ public final class Campaign {
                     frame.add(new Op.Free(0));
                 }
                 over = collect(pending, session.step(frame));
-                ops += frame.size();
+                ops += session.lastJudged();
                 done += batch.size();
+                long b1 = System.nanoTime();
                 status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
                 timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                         coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
                 maybeWriteSummary();
+                timing.bookkeeping(System.nanoTime() - b1);
             }
             if (!over && !freed) {
                 collect(pending, session.step(List.of(new Op.Free(0))));
-                ops++;
+                ops += session.lastJudged();
             }
             // Shrinking resets the target, so findings are worked on once the case is over.
+            long b0 = System.nanoTime();
+            long findingsBefore = shrinkNanos;
             List<Op> history = List.copyOf(session.history());
             int newSites = pollDriverCoverage();
             if (newSites > 0) {
@@ -180,6 +195,7 @@ public final class Campaign {
             if (!pending.isEmpty()) {
                 pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
             }
+            timing.bookkeeping(System.nanoTime() - b0 - (shrinkNanos - findingsBefore));
         }
     }
 
@@ -263,10 +279,11 @@ public final class Campaign {
         attachments.put("reproducer.lst", r.render());
         attachments.put("detail.txt", f.detail());
         allure.writeFinding(summary(System.nanoTime(), false), f, attachments);
-        shrinkNanos += System.nanoTime() - t0;
         status.message((f.known() ? "  known divergence (" + f.knownReason() + ")" : "  saved")
                 + ": " + f.title() + " -> " + s.out().resolve(f.reproducer()) + " (" + minimal.size() + " operations)");
         writeSummary(false);
+        // Everything spent on a new finding, saving it included, is not the loop's time.
+        shrinkNanos += System.nanoTime() - t0;
     }
 
     /**
@@ -335,6 +352,13 @@ public final class Campaign {
         health.put("cases", cases);
         health.put("shrink_millis", shrinkNanos / 1_000_000L);
         health.putAll(timing.asMap());
+        // Resident memory in KiB, now and at the peak: the bench's, and the agent's (-1 on a board).
+        ProcessMemory self = ProcessMemory.self();
+        ProcessMemory agent = ProcessMemory.of(target.agentPid());
+        health.put("rss_kb", self.rssKb());
+        health.put("rss_peak_kb", self.peakKb());
+        health.put("agent_rss_kb", agent.rssKb());
+        health.put("agent_rss_peak_kb", Math.max(agent.peakKb(), timeline == null ? -1 : timeline.agentPeakKb()));
         return new CampaignSummary(CampaignSummary.SCHEMA, VERSION, s.command(), target.describe(), s.config().format().cliName(),
                 s.config().granule().label(), s.seed(), ops, elapsed, ops / fuzzing, startedAt, Instant.now(), complete,
                 findings.all(), cov, health);

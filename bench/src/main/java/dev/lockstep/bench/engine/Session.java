@@ -45,6 +45,10 @@ public final class Session {
     private Scoreboard scoreboard;
 
     private final Timing timing;
+    /** Where the operations the target ran are kept for the driver-alone run, or null. */
+    private StimulusLog log;
+    /** Operations the last step judged: its whole batch, or up to the one a fatal divergence ended it at. */
+    private int judged;
 
     public Session(Target target, PgtableConfig config, ModelOptions options, Coverage coverage) {
         this(target, config, options, coverage, new Timing());
@@ -57,6 +61,12 @@ public final class Session {
         this.options = options;
         this.coverage = coverage;
         this.mirror = new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+    }
+
+    /** Keeps every operation the target runs from here on (case by case) in log. */
+    public Session logging(StimulusLog log) {
+        this.log = log;
+        return this;
     }
 
     /** Starts a fresh case: the next step resets the target first, so it starts with no tables. */
@@ -94,8 +104,15 @@ public final class Session {
         StepReply stepped;
         long t0 = System.nanoTime();
         try {
+            boolean reset = resetFirst;
             stepped = stepSurvivingKills(batch, base, tablesAfter);
             resetFirst = false;
+            if (log != null) {
+                if (reset) {
+                    log.caseStarted();
+                }
+                log.ran(batch);
+            }
             timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
             answers.addAll(stepped.batch().results());
         } catch (TargetFailure f) {
@@ -105,9 +122,11 @@ public final class Session {
             Divergence d = failure(f, batch, base);
             target.restart();
             resetFirst = false;
+            judged = d.opIndex() - base + 1;
             return List.of(d);
         }
         BatchReply reply = stepped.batch();
+        judged = n;
         long m0 = System.nanoTime();
         List<Divergence> found = new ArrayList<>();
         int judgeFirst = endsWithFree ? n - 1 : n;
@@ -121,12 +140,18 @@ public final class Session {
             applyDelta(stepped.delta());
         }
         long s1 = System.nanoTime();
-        timing.sync(s1 - s0);
+        timing.mirror(s1 - s0);
         if (tablesAfter >= 0) {
             found.addAll(scoreboard.checkChanges(base + judgeFirst - 1, mirror, judgeFirst == 1));
+            timing.walks(scoreboard.walks());
         }
         if (endsWithFree) {
-            check(batch, reply, base, n - 1, n, found);
+            // After a fatal divergence the case is over: its FREE ran, but is not judged.
+            if (!found.isEmpty() && found.get(found.size() - 1).fatal()) {
+                judged = n - 1;
+            } else {
+                check(batch, reply, base, n - 1, n, found);
+            }
         }
         timing.model(System.nanoTime() - s1);
         return found;
@@ -140,11 +165,20 @@ public final class Session {
             for (Divergence d : scoreboard.check(base + i, batch.get(i), reply.results().get(i), mine)) {
                 found.add(d);
                 if (d.fatal()) {
+                    judged = i + 1;
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * How many operations of the last step were judged: all of them, or those up to the one at which
+     * a fatal divergence ended the case (the target ran the rest, but nobody judged them).
+     */
+    public int lastJudged() {
+        return judged;
     }
 
     private static List<AgentEvent> eventsOf(List<AgentEvent> events, int op) {

@@ -51,6 +51,7 @@ public final class AgentTarget implements Target {
      * the driver ran since the last news (then a COVERAGE request is still needed).
      */
     private CoverageReply pendingCoverage;
+    private CoverageReply lastCoverage;
     private boolean ranSinceCoverage = true;
     /** BARE may run a million operations several times over: it gets this long, whatever the watchdog. */
     private static final long BARE_TIMEOUT_MILLIS = 300_000;
@@ -318,6 +319,11 @@ public final class AgentTarget implements Target {
         return m;
     }
 
+    @Override
+    public long agentPid() {
+        return process.pid();
+    }
+
     /** Whether the agent reports driver edge coverage (capability bit 2). */
     public boolean hasCoverage() {
         return (info.capabilities() & (1 << 2)) != 0;
@@ -331,6 +337,10 @@ public final class AgentTarget implements Target {
     public CoverageReply coverage() throws TargetFailure {
         CoverageReply news = pendingCoverage;
         pendingCoverage = null;
+        if (!ranSinceCoverage && news == null && lastCoverage != null) {
+            // Nothing ran since the last news: nothing new to ask for.
+            return new CoverageReply(lastCoverage.total(), lastCoverage.hit(), lastCoverage.image(), new long[0]);
+        }
         if (ranSinceCoverage || news == null) {
             byte[] reply = call(Frame.COVERAGE, new byte[0], Frame.COVERAGE_REPLY);
             try {
@@ -340,6 +350,7 @@ public final class AgentTarget implements Target {
             }
             ranSinceCoverage = false;
         }
+        lastCoverage = news;
         return news;
     }
 

@@ -71,6 +71,11 @@ public interface Target extends AutoCloseable {
     default void recovered() {
     }
 
+    /** The agent's process id on this machine, for its memory figures; -1 when it runs elsewhere. */
+    default long agentPid() {
+        return -1;
+    }
+
     /** Link and process health counters for summary.json. */
     Map<String, Long> health();
 
