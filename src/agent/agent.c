@@ -86,28 +86,62 @@ static struct wire_rx rx;
 static struct wbuf payload;
 static struct wbuf reply;
 static struct wbuf delta_buf;
+/*
+ * Replies of the requests that arrived together, written together: each
+ * write wakes the bench, and a write per reply was most of a round trip.
+ */
+static struct wbuf out;
 
-/* The last reply, for a retransmitted request (same seq, type and CRC). */
-static struct wbuf last_reply;
-static bool have_last;
-static uint32_t last_seq;
-static uint8_t last_type;
-static uint32_t last_crc;
+/*
+ * The replies to the last REPLY_WINDOW requests, for retransmitted ones
+ * (same seq, type and CRC): the bench may have that many in flight, and a
+ * lost reply must be sent again, never the request run twice.
+ */
+#define REPLY_WINDOW	16
 
+struct kept_reply {
+	struct wbuf bytes;
+	bool valid;
+	uint32_t seq;
+	uint8_t type;
+	uint32_t crc;
+};
+
+static struct kept_reply kept[REPLY_WINDOW];
+/* After a HELLO, requests run in sequence order: next_seq is the next to run. */
+static bool ordered;
+static uint32_t next_seq;
+
+/*
+ * While a reply waits for room on the line, the bench may be waiting for
+ * room to send its next requests: keep reading them into the receive buffer
+ * (they run once this reply is out), or neither side would move.
+ */
 static int write_all(int fd, const void *p, size_t n)
 {
+	static uint8_t in[65536];
 	const uint8_t *b = p;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	ssize_t r;
+	int nfds;
 
 	while (n) {
 		r = write(fd, b, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && errno == EAGAIN) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			poll(&pfd, 1, -1);
+			pfd[0].fd = fd;
+			pfd[0].events = POLLOUT;
+			pfd[1].fd = link_fds.in_fd;
+			pfd[1].events = POLLIN;
+			nfds = link_fds.in_fd >= 0 ? 2 : 1;
+			if (poll(pfd, nfds, -1) < 0 && errno != EINTR)
+				return -1;
+			if (nfds == 2 && (pfd[1].revents & POLLIN)) {
+				r = read(link_fds.in_fd, in, sizeof(in));
+				if (r > 0 && wire_rx_push(&rx, in, r))
+					return -1;
+			}
 			continue;
 		}
 		if (r <= 0)
@@ -116,6 +150,26 @@ static int write_all(int fd, const void *p, size_t n)
 		n -= r;
 	}
 	return 0;
+}
+
+/* Flushes the replies queued so far (see out). */
+static int flush_out(void)
+{
+	int ret = 0;
+
+	if (out.len)
+		ret = write_all(link_fds.out_fd, out.data, out.len);
+	wb_reset(&out);
+	return ret;
+}
+
+/* Queues a frame; a big queue goes out at once rather than grow. */
+static int queue(const void *p, size_t n)
+{
+	wb_bytes(&out, p, n);
+	if (out.oom)
+		return -1;
+	return out.len >= (1u << 20) ? flush_out() : 0;
 }
 
 static int send_frame(uint8_t type, uint32_t seq, const struct wbuf *pl)
@@ -127,17 +181,25 @@ static int send_frame(uint8_t type, uint32_t seq, const struct wbuf *pl)
 	wire_frame(&reply, type, seq, pl->data, pl->len);
 	if (reply.oom)
 		return -1;
-	return write_all(link_fds.out_fd, reply.data, reply.len);
+	return queue(reply.data, reply.len);
 }
 
 static void remember(uint32_t seq, uint8_t type, uint32_t crc)
 {
-	wb_reset(&last_reply);
-	wb_bytes(&last_reply, reply.data, reply.len);
-	have_last = !last_reply.oom;
-	last_seq = seq;
-	last_type = type;
-	last_crc = crc;
+	struct kept_reply *k = &kept[seq % REPLY_WINDOW];
+
+	wb_reset(&k->bytes);
+	wb_bytes(&k->bytes, reply.data, reply.len);
+	k->valid = !k->bytes.oom;
+	k->seq = seq;
+	k->type = type;
+	k->crc = crc;
+}
+
+/* Whether sequence number a comes after b (numbers wrap). */
+static bool seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
 }
 
 /*
@@ -529,17 +591,38 @@ static int do_coverage(const struct wire_frame_in *f)
 
 static int handle_frame(const struct wire_frame_in *f)
 {
-	int ret;
+	struct kept_reply *k = &kept[f->seq % REPLY_WINDOW];
+	int ret, i;
 
-	if (have_last && f->seq == last_seq && f->type == last_type &&
-	    f->crc == last_crc) {
+	/* A HELLO always runs: it may open a new session whose numbers start over. */
+	if (k->valid && f->type != WIRE_HELLO && f->seq == k->seq &&
+	    f->type == k->type && f->crc == k->crc) {
 		if (lockstep_verbose)
 			fprintf(stderr, "lockstep-agent: seq %u again: replaying the reply\n",
 				f->seq);
-		return write_all(link_fds.out_fd, last_reply.data,
-				 last_reply.len);
+		return queue(k->bytes.data, k->bytes.len);
+	}
+	if (ordered && f->type != WIRE_HELLO && f->seq != next_seq) {
+		/*
+		 * A request after one that never arrived: dropped, so that
+		 * requests run in the order they were sent; the NAK makes the
+		 * bench send again from the one that is missing.  An older one
+		 * whose reply is no longer kept was answered long ago.
+		 */
+		if (lockstep_verbose)
+			fprintf(stderr, "lockstep-agent: seq %u while waiting for %u: dropped\n",
+				f->seq, next_seq);
+		return seq_after(f->seq, next_seq) ?
+		       send_nak(0, NAK_BAD_FRAME, "request out of order dropped") : 0;
 	}
 
+	if (f->type == WIRE_HELLO) {
+		/* A new session: whatever was kept belongs to the last one. */
+		for (i = 0; i < REPLY_WINDOW; i++)
+			kept[i].valid = false;
+		ordered = true;
+	}
+	next_seq = f->seq + 1;
 	lockstep_ctx.seq = f->seq;
 	switch (f->type) {
 	case WIRE_HELLO:
@@ -595,6 +678,9 @@ static int serve(void)
 			if (r)
 				return -1;
 		}
+		/* Everything that arrived is answered: now the replies go out. */
+		if (flush_out())
+			return -1;
 
 		pfd[0].fd = link_fds.in_fd;
 		pfd[0].events = POLLIN;
@@ -746,7 +832,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* Writes must not block the reads that let the bench go on (write_all). */
+	fcntl(link_fds.out_fd, F_SETFL, fcntl(link_fds.out_fd, F_GETFL) | O_NONBLOCK);
 	crash_set_fd(link_fds.out_fd);
+	crash_set_queue(&out.data, &out.len);
 	wire_rx_init(&rx);
 	ret = serve();
 	crash_set_fd(-1);
@@ -759,7 +848,9 @@ int main(int argc, char **argv)
 	wb_free(&payload);
 	wb_free(&reply);
 	wb_free(&delta_buf);
-	wb_free(&last_reply);
+	wb_free(&out);
+	for (int i = 0; i < REPLY_WINDOW; i++)
+		wb_free(&kept[i].bytes);
 	free(rx.buf);
 	return ret ? 1 : 0;
 }
