@@ -53,6 +53,14 @@ public final class AgentTarget implements Target {
     private CoverageReply pendingCoverage;
     private CoverageReply lastCoverage;
     private boolean ranSinceCoverage = true;
+    /** STEPs sent and not yet collected, oldest first, and a send that failed on the way. */
+    private final java.util.ArrayDeque<Submitted> submitted = new java.util.ArrayDeque<>();
+    private LinkException brokenSend;
+    /** STEPs in flight at most: well inside the agent's window of kept replies (16). */
+    private static final int MAX_IN_FLIGHT = 8;
+
+    private record Submitted(int seq, int flags, int ops, boolean coverage, boolean ran) {}
+
     /** BARE may run a million operations several times over: it gets this long, whatever the watchdog. */
     private static final long BARE_TIMEOUT_MILLIS = 300_000;
 
@@ -147,21 +155,103 @@ public final class AgentTarget implements Target {
         if (!hasStep()) {
             return Target.super.step(reset, ops, deltaAfter, coverage);
         }
+        if (!submitted.isEmpty()) {
+            throw new IllegalStateException("a step while " + submitted.size() + " are in flight: collect them first");
+        }
+        submit(reset, ops, deltaAfter, coverage);
+        return collect();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return hasStep() ? MAX_IN_FLIGHT : 1;
+    }
+
+    @Override
+    public int inFlight() {
+        return hasStep() ? submitted.size() : Target.super.inFlight();
+    }
+
+    @Override
+    public void holdSteps() {
+        if (hasStep()) {
+            client.hold();
+        }
+    }
+
+    @Override
+    public void releaseSteps() {
+        if (!hasStep()) {
+            return;
+        }
+        try {
+            client.release();
+        } catch (LinkException e) {
+            // Surfaces at the next collect, as every failure of a step in flight does.
+            brokenSend = e;
+        }
+    }
+
+    /** Sends a STEP and returns at once; its answer comes from {@link #collect}, in order. */
+    @Override
+    public void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
+        if (!hasStep()) {
+            Target.super.submit(reset, ops, deltaAfter, coverage);
+            return;
+        }
+        if (submitted.size() == MAX_IN_FLIGHT) {
+            throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " steps in flight");
+        }
         int flags = (reset ? WireCodec.STEP_RESET : 0) | (deltaAfter >= 0 ? WireCodec.STEP_DELTA : 0)
                 | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0);
         armKill(ops);
-        byte[] reply = call(Frame.STEP, WireCodec.step(flags, deltaAfter, ops), Frame.STEP_REPLY);
+        int seq = -1;
+        if (brokenSend == null) {
+            try {
+                seq = client.send(Frame.STEP, WireCodec.step(flags, deltaAfter, ops), Frame.STEP_REPLY);
+            } catch (LinkException e) {
+                // Surfaces at the collect, as every failure of a step in flight does.
+                brokenSend = e;
+            }
+        }
+        opsDone += ops.size();
+        submitted.addLast(new Submitted(seq, flags, ops.size(), coverage, reset || !ops.isEmpty()));
+    }
+
+    /** The answer to the oldest STEP in flight. A failure takes every step still in flight with it. */
+    @Override
+    public StepReply collect() throws TargetFailure {
+        if (!hasStep()) {
+            return Target.super.collect();
+        }
+        Submitted s = submitted.pollFirst();
+        if (s == null) {
+            throw new IllegalStateException("collect with no step in flight");
+        }
+        Frame f;
+        try {
+            if (brokenSend != null) {
+                throw brokenSend;
+            }
+            f = client.receive(s.seq(), watchdogMillis);
+        } catch (AgentCrashedException | ReplyTimeoutException | LinkException e) {
+            submitted.clear();
+            brokenSend = null;
+            if (killPending) {
+                throw injected();
+            }
+            throw failure(e);
+        }
         StepReply r;
         try {
-            r = WireCodec.stepReply(reply, flags, ops.size(), info.arenaBase(), info.arenaSize());
+            r = WireCodec.stepReply(f.payload(), s.flags(), s.ops(), info.arenaBase(), info.arenaSize());
         } catch (WireFormatException e) {
             throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
         }
-        opsDone += ops.size();
-        if (coverage) {
+        if (s.coverage()) {
             pendingCoverage = merge(pendingCoverage, r.coverage());
             ranSinceCoverage = false;
-        } else if (reset || !ops.isEmpty()) {
+        } else if (s.ran()) {
             ranSinceCoverage = true;
         }
         return r;
@@ -256,6 +346,8 @@ public final class AgentTarget implements Target {
     /** Restarts the agent the bench killed itself, and says so: not a crash, not a finding. */
     private TargetFailure injected() throws TargetFailure {
         killPending = false;
+        submitted.clear();
+        brokenSend = null;
         retire();
         process.stop();
         try {
@@ -283,6 +375,8 @@ public final class AgentTarget implements Target {
 
     @Override
     public void restart() throws TargetFailure {
+        submitted.clear();
+        brokenSend = null;
         retire();
         process.stop();
         restarts++;
@@ -337,9 +431,14 @@ public final class AgentTarget implements Target {
     public CoverageReply coverage() throws TargetFailure {
         CoverageReply news = pendingCoverage;
         pendingCoverage = null;
-        if (!ranSinceCoverage && news == null && lastCoverage != null) {
-            // Nothing ran since the last news: nothing new to ask for.
-            return new CoverageReply(lastCoverage.total(), lastCoverage.hit(), lastCoverage.image(), new long[0]);
+        if (!submitted.isEmpty() || (!ranSinceCoverage && news == null && lastCoverage != null)) {
+            // Steps in flight bring their own news later; or nothing ran since the last news.
+            if (news != null) {
+                lastCoverage = news;
+                return news;
+            }
+            CoverageReply last = lastCoverage != null ? lastCoverage : new CoverageReply(0, 0, "", new long[0]);
+            return new CoverageReply(last.total(), last.hit(), last.image(), new long[0]);
         }
         if (ranSinceCoverage || news == null) {
             byte[] reply = call(Frame.COVERAGE, new byte[0], Frame.COVERAGE_REPLY);

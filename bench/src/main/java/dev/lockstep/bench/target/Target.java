@@ -71,6 +71,39 @@ public interface Target extends AutoCloseable {
     default void recovered() {
     }
 
+    /**
+     * Sends a step without waiting for its answer: several may be in flight ({@link #maxInFlight}),
+     * answered in order by {@link #collect}. A failure of any kind surfaces at the collect of the
+     * step it struck, and takes every step still in flight with it. This default runs the step at
+     * once and keeps its answer.
+     */
+    default void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
+        Pipeline.of(this).submit(reset, ops, deltaAfter, coverage);
+    }
+
+    /** The answer to the oldest step in flight. */
+    default StepReply collect() throws TargetFailure {
+        return Pipeline.of(this).collect();
+    }
+
+    /** Steps submitted from now on may wait to be sent together, at {@link #releaseSteps}. */
+    default void holdSteps() {
+    }
+
+    /** Sends the steps held back. */
+    default void releaseSteps() throws TargetFailure {
+    }
+
+    /** Steps this target takes in flight at once. */
+    default int maxInFlight() {
+        return 1;
+    }
+
+    /** Steps submitted and not yet collected. */
+    default int inFlight() {
+        return Pipeline.of(this).size();
+    }
+
     /** The agent's process id on this machine, for its memory figures; -1 when it runs elsewhere. */
     default long agentPid() {
         return -1;
