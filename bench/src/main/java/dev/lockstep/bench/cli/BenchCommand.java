@@ -60,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
+    @Option(names = "--in-flight", paramLabel = "N",
+            description = "Batches in flight on the link (default: the campaigns' own, " + Campaign.DEFAULT_IN_FLIGHT + "); 1 judges each before sending the next.")
+    Integer inFlight;
+
     @Option(names = "--warmup", defaultValue = "2", paramLabel = "N",
             description = "Seconds of unmeasured campaign first, on the same agent, so the measured one starts warm (default ${DEFAULT-VALUE}).")
     int warmup;
@@ -71,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (warmup < 0) {
             throw new UsageError("--warmup " + warmup + ": give 0 or more seconds");
+        }
+        if (inFlight != null && (inFlight < 1 || inFlight > 8)) {
+            throw new UsageError("--in-flight " + inFlight + ": use 1 to 8");
         }
         List<PgtableConfig> configs = shape.configs();
         targetOptions.validate();
@@ -108,16 +115,19 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("format", cfg.format().cliName());
         run.put("granule", cfg.granule().label());
+        run.put("batch", shape.batch);
+        run.put("in_flight", depth());
         double loadBefore = loadAverage();
         try (Target target = targetOptions.open(dir)) {
             if (warmup > 0) {
                 // The JIT compiles the loop during this run; its results are thrown away.
                 Path warm = Files.createTempDirectory("lockstep-bench-warmup");
                 new Campaign(target, new CampaignSettings(cfg, ModelOptions.none(), 1, 0, warmup, shape.batch, 0.01, 0, 1, warm, "bench"),
-                        KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream())).run();
+                        KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream())).inFlight(depth()).run();
             }
             StimulusLog log = new StimulusLog(SAMPLE_OPS);
-            Campaign c = new Campaign(target, s, KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream())).logging(log);
+            Campaign c = new Campaign(target, s, KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream()))
+                    .logging(log).inFlight(depth());
             CampaignSummary sum = c.run();
             Timing t = c.timing();
             double fuzzing = Math.max(1e-9, sum.elapsedSeconds() - sum.health().getOrDefault("shrink_millis", 0L) / 1e3);
@@ -167,6 +177,10 @@ final class BenchCommand implements Callable<Integer> {
             print(run);
             return run;
         }
+    }
+
+    private int depth() {
+        return inFlight == null ? Campaign.DEFAULT_IN_FLIGHT : inFlight;
     }
 
     /** The operations, best time and latencies of the driver-alone run over the sampled cases. */
@@ -222,8 +236,8 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> mem = (Map<String, Object>) r.get("memory_kb");
         Map<String, Object> load = (Map<String, Object>) r.get("load_average");
         PrintStream o = System.out;
-        o.printf(Locale.ROOT, "%s %s  (load average %.2f at start, %.2f at end, %d CPUs)%n", r.get("format"), r.get("granule"),
-                load.get("start"), load.get("end"), Runtime.getRuntime().availableProcessors());
+        o.printf(Locale.ROOT, "%s %s, batch %d, %d in flight  (load average %.2f at start, %.2f at end, %d CPUs)%n", r.get("format"),
+                r.get("granule"), r.get("batch"), r.get("in_flight"), load.get("start"), load.get("end"), Runtime.getRuntime().availableProcessors());
         o.printf(Locale.ROOT, "  differential loop  %,14.0f ops/s   %,d operations in %.1f s of fuzzing, %,d cases%n",
                 r.get("differential_ops_per_second"), r.get("operations"), r.get("fuzzing_seconds"), r.get("cases"));
         o.printf(Locale.ROOT, "  driver alone       %,14.0f ops/s   the same operations run again in the agent, no link:"

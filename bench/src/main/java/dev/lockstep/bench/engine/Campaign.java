@@ -95,6 +95,19 @@ public final class Campaign {
         return this;
     }
 
+    /**
+     * Batches kept in flight (where the target and the format allow it; docs/performance.md). The
+     * stimulus of a seed depends on it when cases end early, so a resumed campaign uses the default.
+     */
+    public static final int DEFAULT_IN_FLIGHT = 2;
+
+    private int inFlight = DEFAULT_IN_FLIGHT;
+
+    public Campaign inFlight(int depth) {
+        inFlight = Math.max(1, depth);
+        return this;
+    }
+
     /** Keeps a sample of the operations the target runs, for a driver-alone run over them (`lockstep bench`). */
     public Campaign logging(StimulusLog log) {
         stimulus = log;
@@ -137,66 +150,209 @@ public final class Campaign {
         return summary;
     }
 
+    /**
+     * The generator's side of one case: its alloc rides with the first batch and its FREE with the
+     * last, so a short case is one round trip; each batch is generated from the contract as the
+     * batches before it left it, whether or not their answers are in yet.
+     */
+    private final class Plan {
+        final Session.CaseState caseState;
+        final List<Divergence> pending = new ArrayList<>();
+        private final Op alloc;
+        private final int length;
+        private final List<Op> mutant;
+        private final int fromCorpus;
+        private int done;
+        private boolean first = true;
+        private boolean finished;
+
+        Plan(Generator gen, Session session) {
+            caseState = session.begin();
+            alloc = gen.alloc();
+            int len = gen.caseLength();
+            mutant = guided && corpus.size() > 0 && guidance.nextBoolean() ? corpus.mutant(guidance, s.config()) : List.of();
+            fromCorpus = Math.max(0, mutant.size() - 1);
+            length = Math.max(len, fromCorpus);
+        }
+
+        /** No more batches: the last was sent, or the case is over. */
+        boolean done() {
+            return finished || caseState.over();
+        }
+
+        List<Op> next(Generator gen, Session session) {
+            long g0 = System.nanoTime();
+            List<Op> batch = done < fromCorpus
+                    ? List.copyOf(mutant.subList(1 + done, 1 + Math.min(fromCorpus, done + s.batch())))
+                    : gen.batch(first ? session.emptyModel() : session.model(), Math.min(s.batch(), length - done), coverage.empty());
+            timing.generator(System.nanoTime() - g0);
+            finished = done + batch.size() >= length;
+            List<Op> frame = new ArrayList<>(batch.size() + 2);
+            if (first) {
+                frame.add(alloc);
+            }
+            frame.addAll(batch);
+            if (finished) {
+                frame.add(new Op.Free(0));
+            }
+            done += batch.size();
+            first = false;
+            return frame;
+        }
+    }
+
+    /**
+     * Keeps the session's batches in flight: generates and sends while there is room, judges the
+     * oldest when its answer is in. A case whose divergences need shrinking (a title not seen
+     * before) waits until nothing is in flight, since shrinking uses the target; the case then being
+     * generated is rebuilt on the agent afterwards. When the budget is spent, what is still in
+     * flight is thrown away unjudged, so a run stops where its judged operations stop.
+     */
     private void loop(long start, Generator gen, Session session, Timeline timeline) throws TargetFailure, IOException {
-        while (!budgetSpent(start)) {
-            cases++;
-            session.begin();
-            List<Divergence> pending = new ArrayList<>();
-            Op alloc = gen.alloc();
-            int length = gen.caseLength();
-            int done = 0;
-            List<Op> mutant = guided && corpus.size() > 0 && guidance.nextBoolean() ? corpus.mutant(guidance, s.config()) : List.of();
-            int fromCorpus = Math.max(0, mutant.size() - 1);
-            length = Math.max(length, fromCorpus);
-            boolean over = false;
-            boolean freed = false;
-            // The alloc rides with the case's first batch and the FREE with its last, so a short case
-            // is one round trip; the generator sees what it saw when each went alone.
-            for (boolean first = true; !over && (first || (done < length && !budgetSpent(start))); first = false) {
-                long g0 = System.nanoTime();
-                List<Op> batch = done < fromCorpus
-                        ? List.copyOf(mutant.subList(1 + done, 1 + Math.min(fromCorpus, done + s.batch())))
-                        : gen.batch(first ? session.emptyModel() : session.model(), Math.min(s.batch(), length - done), coverage.empty());
-                timing.generator(System.nanoTime() - g0);
-                freed = done + batch.size() >= length;
-                List<Op> frame = new ArrayList<>(batch.size() + 2);
-                if (first) {
-                    frame.add(alloc);
+        session.inFlight(inFlight);
+        Plan plan = null;
+        java.util.Map<Session.CaseState, Plan> plans = new java.util.LinkedHashMap<>();
+        List<Plan> toRecord = new ArrayList<>();
+        boolean spent = false;
+        while (true) {
+            // Batches sent in one go (a case's first ones) leave in one write.
+            session.hold();
+            while (!spent && toRecord.isEmpty() && session.inFlight() < session.depth()) {
+                if (budgetSpent(start)) {
+                    spent = true;
+                    session.discardInFlight();
+                    break;
                 }
-                frame.addAll(batch);
-                if (freed) {
-                    frame.add(new Op.Free(0));
+                if (plan != null && !plan.done() && session.inFlight() > 0 && !survival.worthIt()) {
+                    // Sending more of this case before its answer is in would mostly be wasted.
+                    break;
                 }
-                over = collect(pending, session.step(frame));
-                ops += session.lastJudged();
-                done += batch.size();
-                long b1 = System.nanoTime();
-                status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
-                timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
-                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
-                maybeWriteSummary();
-                timing.bookkeeping(System.nanoTime() - b1);
+                if (plan == null || plan.done()) {
+                    cases++;
+                    plan = new Plan(gen, session);
+                    plans.put(plan.caseState, plan);
+                }
+                session.submit(plan.next(gen, session));
             }
-            if (!over && !freed) {
-                collect(pending, session.step(List.of(new Op.Free(0))));
-                ops += session.lastJudged();
+            session.release();
+            if (session.inFlight() == 0) {
+                if (!toRecord.isEmpty()) {
+                    recordAll(toRecord);
+                    if (!spent) {
+                        session.rebuildCurrent();
+                    }
+                    continue;
+                }
+                break;
             }
-            // Shrinking resets the target, so findings are worked on once the case is over.
-            long b0 = System.nanoTime();
-            long findingsBefore = shrinkNanos;
-            List<Op> history = List.copyOf(session.history());
-            int newSites = pollDriverCoverage();
-            if (newSites > 0) {
-                corpus.add(history, newSites, s.config(), s.options(), s.seed(), s.batch());
+            Session.Collected got = session.collect();
+            ops += got.judged();
+            // Null for a batch of a case that ended before it: it was run, but is not judged.
+            Plan owner = plans.get(got.caseState());
+            if (owner != null) {
+                collect(owner.pending, got.divergences());
+                survival.saw(!got.caseEnded() || owner.finished && !hasFatal(got.divergences()));
             }
-            for (Divergence d : pending) {
+            long b1 = System.nanoTime();
+            if (owner != null && got.caseEnded()) {
+                plans.remove(got.caseState());
+                if (endCase(owner)) {
+                    toRecord.add(owner);
+                }
+            }
+            status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
+            timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
+                    coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
+            maybeWriteSummary();
+            timing.bookkeeping(System.nanoTime() - b1);
+            if (!spent && budgetSpent(start)) {
+                spent = true;
+                session.discardInFlight();
+            }
+        }
+        // Cases the budget cut short: what they found is recorded all the same.
+        for (Plan p : plans.values()) {
+            if (!p.pending.isEmpty()) {
+                toRecord.add(p);
+            }
+        }
+        if (!toRecord.isEmpty()) {
+            recordAll(toRecord);
+        }
+    }
+
+    private static boolean hasFatal(List<Divergence> ds) {
+        return !ds.isEmpty() && ds.get(ds.size() - 1).fatal();
+    }
+
+    private final Survival survival = new Survival();
+
+    /**
+     * How often a case goes on after a batch, over the last batches judged: sending a case's next
+     * batch before the answer to its last is in pays (the line's wait is hidden) only when the case
+     * usually survives; a case that dies leaves what was sent after it wasted. The next case's first
+     * batch is never wasted (it starts with a RESET), so that is always sent ahead. Decided from
+     * judged answers in order, so a seed still gives one stimulus.
+     */
+    static final class Survival {
+        private static final int WINDOW = 64;
+        /** Below this share of surviving batches, the bench waits for each answer within a case. */
+        private static final double WORTH_IT = 0.4;
+        private final boolean[] outcomes = new boolean[WINDOW];
+        private int seen;
+        private int survived;
+
+        void saw(boolean went) {
+            if (seen >= WINDOW && outcomes[seen % WINDOW]) {
+                survived--;
+            }
+            outcomes[seen % WINDOW] = went;
+            survived += went ? 1 : 0;
+            seen++;
+        }
+
+        boolean worthIt() {
+            int n = Math.min(seen, WINDOW);
+            return n == 0 || survived >= WORTH_IT * n;
+        }
+    }
+
+    /**
+     * A case is over: its coverage news and its corpus entry; its findings counted at once when
+     * their titles are known, else it is returned true to be recorded once nothing is in flight.
+     */
+    private boolean endCase(Plan p) throws TargetFailure, IOException {
+        List<Op> history = p.caseState.history();
+        int newSites = pollDriverCoverage();
+        if (newSites > 0) {
+            corpus.add(List.copyOf(history), newSites, s.config(), s.options(), s.seed(), s.batch());
+        }
+        boolean fresh = false;
+        for (Divergence d : p.pending) {
+            fresh |= !findings.contains(aliases.getOrDefault(d.title(), d.title()));
+        }
+        if (fresh) {
+            return true;
+        }
+        for (Divergence d : p.pending) {
+            record(d, history);
+        }
+        return false;
+    }
+
+    /** Shrinks and stores the findings of the cases waiting for it (nothing is in flight). */
+    private void recordAll(List<Plan> waiting) throws TargetFailure, IOException {
+        long b0 = System.nanoTime();
+        long findingsBefore = shrinkNanos;
+        for (Plan p : waiting) {
+            List<Op> history = List.copyOf(p.caseState.history());
+            for (Divergence d : p.pending) {
                 record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)));
             }
-            if (!pending.isEmpty()) {
-                pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
-            }
-            timing.bookkeeping(System.nanoTime() - b0 - (shrinkNanos - findingsBefore));
         }
+        waiting.clear();
+        pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
+        timing.bookkeeping(System.nanoTime() - b0 - (shrinkNanos - findingsBefore));
     }
 
     /** Driver sites new to the campaign since the last poll (0 without coverage). */

@@ -4,7 +4,6 @@ import dev.lockstep.bench.engine.FormatJudge.Decision;
 import dev.lockstep.bench.engine.FormatJudge.Judgement;
 import dev.lockstep.bench.engine.FormatJudge.TableRef;
 import dev.lockstep.models.iopgtable.Mapping;
-import dev.lockstep.models.iopgtable.PgtableContract;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -103,7 +102,7 @@ final class ChangeJudge {
      * Judges every input address the last batch could have changed: the ranges its operations named,
      * and what the words the mirror's last delta wrote decide. Returns true when a verdict said stop.
      */
-    boolean judge(TableMirror mirror, PgtableContract model, Verdicts verdicts) {
+    boolean judge(TableMirror mirror, Expectations model, Verdicts verdicts) {
         walks = 0;
         checked.clear();
         // A table the walks knew that is gone: whatever still points at it now walks into nothing.
@@ -199,7 +198,7 @@ final class ChangeJudge {
         return false;
     }
 
-    private boolean judgeAsked(TableMirror mirror, PgtableContract model, Verdicts verdicts) {
+    private boolean judgeAsked(TableMirror mirror, Expectations model, Verdicts verdicts) {
         int n = count;
         count = 0;
         if (n == 0) {
@@ -230,7 +229,7 @@ final class ChangeJudge {
     }
 
     /** Judges every address of [lo, hi); true when a verdict said stop. */
-    private boolean judgeRange(TableMirror mirror, PgtableContract model, long lo, long hi, Verdicts verdicts) {
+    private boolean judgeRange(TableMirror mirror, Expectations model, long lo, long hi, Verdicts verdicts) {
         long va = lo;
         // The last walked descriptor, when it agreed: a run may follow it.
         long prevAddress = -1;
@@ -287,7 +286,7 @@ final class ChangeJudge {
      * they keep it and the expectation stays the same, judges the last scanned and one in between
      * with the walker, and returns where judging goes on (or STOP).
      */
-    private long run(TableMirror mirror, PgtableContract model, Decision second, long firstRaw, Mapping extent,
+    private long run(TableMirror mirror, Expectations model, Decision second, long firstRaw, Mapping extent,
                      long hi, Verdicts verdicts) {
         long size = second.regionEnd() - second.regionStart();
         long step = second.leaf() ? second.raw() - firstRaw : 0;
@@ -330,7 +329,7 @@ final class ChangeJudge {
     }
 
     /** Where the contract first expects a mapping in [from, end): from itself if one covers it, else end. */
-    private static long firstExtent(PgtableContract model, long from, long end) {
+    private static long firstExtent(Expectations model, long from, long end) {
         if (Long.compareUnsigned(from, end) >= 0) {
             return end;
         }

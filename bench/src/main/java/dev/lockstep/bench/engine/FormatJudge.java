@@ -24,6 +24,11 @@ interface FormatJudge {
     /** A contract mapping nothing, changing nothing in the judge: what a generator sees before an alloc. */
     PgtableContract emptyContract();
 
+    /** Whether acceptCfg may replace the contract (the geometry the driver publishes decides it). */
+    default boolean contractFollowsCfg() {
+        return false;
+    }
+
     /**
      * Reads the cfg the driver filled in: the problems with it (depth 2, each one line), and
      * whether tables can be walked from it. May replace the contract when the published geometry

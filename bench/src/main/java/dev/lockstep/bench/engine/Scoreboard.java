@@ -162,7 +162,28 @@ public final class Scoreboard {
 
     /** Predicts op, compares the target's result and events with it, and returns every divergence. */
     public List<Divergence> check(int opIndex, Op op, OpResult r, List<AgentEvent> events) {
-        Prediction p = predict(op);
+        return compare(opIndex, op, predict(op), r, events);
+    }
+
+    /**
+     * Whether the contract's later predictions would have to change because of this answer: the
+     * driver mapped less than the contract's chunk, which the contract allows and then follows
+     * (acceptShorterMap). A session that predicted ahead cannot follow it after the fact.
+     */
+    static boolean shortensTheContract(Op op, Prediction p, OpResult r) {
+        return op instanceof Op.Map && r.status() == 0 && p.status() == 0 && r.value() < p.value() && r.value() > 0;
+    }
+
+    /**
+     * Whether the contract's state depends on what the driver publishes at alloc (a stage-2 start
+     * level): then nothing after an alloc can be predicted before the alloc's answer is in.
+     */
+    boolean contractFollowsCfg() {
+        return judge.contractFollowsCfg();
+    }
+
+    /** Compares the target's result and events for op with what the contract predicted for it. */
+    List<Divergence> compare(int opIndex, Op op, Prediction p, OpResult r, List<AgentEvent> events) {
         lastLabel = p.label();
         List<Divergence> out = new ArrayList<>();
         if (r.status() == OpResult.BENCH_ERROR) {
@@ -238,12 +259,17 @@ public final class Scoreboard {
      * is only meaningful when a single operation ran since the last check.
      */
     public List<Divergence> checkChanges(int opIndex, TableMirror memory, boolean afterOneOperation) {
+        return model == null ? new ArrayList<>() : checkChanges(opIndex, memory, Expectations.of(model), afterOneOperation);
+    }
+
+    /** As above, against the contract's extents as they stood after the batch (a copy, when later batches were predicted). */
+    List<Divergence> checkChanges(int opIndex, TableMirror memory, Expectations expected, boolean afterOneOperation) {
         List<Divergence> out = new ArrayList<>();
-        if (!walkable || model == null) {
+        if (!walkable) {
             return out;
         }
-        changes.judge(memory, model, (j, va) -> {
-            String title = title(j, va, afterOneOperation);
+        changes.judge(memory, expected, (j, va) -> {
+            String title = title(j, va, expected, afterOneOperation);
             for (Divergence x : out) {
                 if (x.title().equals(title)) {
                     return false;
@@ -261,7 +287,7 @@ public final class Scoreboard {
         return changes.walks();
     }
 
-    private String title(FormatJudge.Judgement j, long va, boolean afterOneOperation) {
+    private String title(FormatJudge.Judgement j, long va, Expectations expected, boolean afterOneOperation) {
         String after = afterOneOperation ? " after " + lastLabel : "";
         List<Stage1Semantics.Mismatch> mm = j.mismatches();
         if (!mm.isEmpty()) {
@@ -271,7 +297,7 @@ public final class Scoreboard {
         return "encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
                 + (f.field().equals("output address") || f.field().equals("other bits") ? "other bits" : f.expected())
                 + ", driver wrote " + (f.field().equals("output address") || f.field().equals("other bits") ? "these" : f.actual())
-                + relevantProt(f.field(), model.lookup(va).map(Mapping::prot).orElse(Prot.of(0)));
+                + relevantProt(f.field(), expected.lookup(va).map(Mapping::prot).orElse(Prot.of(0)));
     }
 
     private static Divergence divergence(String title, int opIndex, FormatJudge.Judgement j) {

@@ -8,47 +8,101 @@ import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
 import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.bench.wire.TableDelta;
-import dev.lockstep.models.iopgtable.PgtableContract;
-import dev.lockstep.models.iopgtable.Mapping;
 import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.reports.Category;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.SplittableRandom;
 
 /**
- * One case from alloc on: sends batches to the target (driver role), gathers results, events and
- * table memory (monitor role), and has the scoreboard judge them. Each batch is one STEP: the
- * operations, then the words of table memory they changed, in one round trip; the case's first
- * step also resets the target, and its last brings the driver coverage news. A fatal divergence ends the case,
- * because after it model and driver no longer start from the same state; a survivable one (right
- * translation, wrong attributes; a WARN) is reported and the case goes on.
+ * Cases from alloc on: sends batches to the target (driver role), gathers results, events and table
+ * memory (monitor role), and has the scoreboard judge them. Each batch is one STEP: the operations,
+ * then the words of table memory they changed, in one round trip; a case's first step also resets
+ * the target, its last ends with the FREE (the tables are read before it), and every step brings
+ * the driver coverage news.
+ *
+ * <p>A fatal divergence ends the case, because after it model and driver no longer start from the
+ * same state; a survivable one (right translation, wrong attributes; a WARN) is reported and the
+ * case goes on.
+ *
+ * <p><b>Several batches in flight.</b> {@link #submit} sends a batch and returns; {@link #collect}
+ * judges the oldest one in flight when its answer is in. While the agent runs a batch, the bench
+ * generates, predicts and sends the next ones and judges the ones before, so neither side waits for
+ * the other or for the line. That works because the contract's state never depends on what the
+ * driver answers: the session predicts each batch when it sends it (the model runs ahead of the
+ * target, exactly as far as one batch at a time would have taken it), keeps a copy of the expected
+ * extents for judging the tables later, and compares the answers when they come. The one exception
+ * is a map the driver shortens and the contract then follows (acceptShorterMap): predicted ahead,
+ * the contract cannot follow it, so the case ends there without a finding (the 6.1 drivers never
+ * shorten a map). Formats whose contract depends on the geometry the driver publishes at alloc
+ * (stage 2) run one batch at a time. A case that ends early leaves its later batches in flight;
+ * they are run by the target but not judged, and the next case starts with a RESET regardless.
  *
  * <p>When the target says it killed its agent on purpose (--link-faults kill=N), the session
  * rebuilds the driver's state in the new agent by running the case's history again, checks that
- * every answer is the one judged the first time, and retries the interrupted batch: the case goes on
- * exactly as it would have on a target that never died, so a kill is never a finding.
+ * every answer is the one judged the first time, and sends again what was in flight: the case goes
+ * on exactly as it would have on a target that never died, so a kill is never a finding.
  */
 public final class Session {
     private final Target target;
     private final PgtableConfig config;
     private final ModelOptions options;
     private final Coverage coverage;
-    private final TableMirror mirror;
-    /** The next step starts with a RESET: the first of a case. */
-    private boolean resetFirst;
-    private final List<Op> history = new ArrayList<>();
-    /** The target's answers to history, op by op: a rebuild after a kill must get the same ones. */
-    private final List<OpResult> answers = new ArrayList<>();
-    private Scoreboard scoreboard;
-
     private final Timing timing;
+    /** Mirrors of cases gone, to be used again: each one indexes the whole arena. */
+    private final ArrayDeque<TableMirror> spareMirrors = new ArrayDeque<>();
+    private final ArrayDeque<Flight> inFlight = new ArrayDeque<>();
+    /** The case batches are submitted to, or null before the first begin(). */
+    private CaseState current;
+    private int depth = 1;
     /** Where the operations the target ran are kept for the driver-alone run, or null. */
     private StimulusLog log;
-    /** Operations the last step judged: its whole batch, or up to the one a fatal divergence ended it at. */
-    private int judged;
+    private long speculationStops;
+
+    /** One case as the pipeline sees it: its own contract and judge, mirror, history and answers. */
+    public final class CaseState {
+        final Scoreboard scoreboard;
+        final TableMirror mirror;
+        final List<Op> history = new ArrayList<>();
+        final List<OpResult> answers = new ArrayList<>();
+        /** Operations predicted so far (in speculative mode: submitted). */
+        int predicted;
+        boolean resetPending = true;
+        /** A fatal divergence (or a failure) ended it: batches of it still in flight are not judged. */
+        boolean over;
+        /** Its last batch (the one with its FREE) was submitted. */
+        boolean finished;
+        /** Batches of it in flight. */
+        int flying;
+
+        CaseState() {
+            scoreboard = new Scoreboard(config, options, coverage);
+            TableMirror m = spareMirrors.pollFirst();
+            mirror = m != null ? m : new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+            mirror.clear();
+        }
+
+        /** Every operation sent in this case, in order. */
+        public List<Op> history() {
+            return history;
+        }
+
+        /** Whether the case is over: ended by a fatal divergence, or its FREE was judged. */
+        public boolean over() {
+            return over;
+        }
+    }
+
+    /**
+     * A batch in flight: its case, its operations from index base of the case, where its tables are
+     * read, its predictions (null when predicted at collect) and the extents expected after it.
+     */
+    private record Flight(CaseState c, List<Op> batch, int base, int tablesAfter, boolean reset, Prediction[] predictions,
+                          Expectations expected) {}
+
+    /** What one collect judged: the batch's case, its divergences (the last one fatal if any is), and how many operations. */
+    public record Collected(CaseState caseState, List<Divergence> divergences, int judged, boolean caseEnded) {}
 
     public Session(Target target, PgtableConfig config, ModelOptions options, Coverage coverage) {
         this(target, config, options, coverage, new Timing());
@@ -60,7 +114,21 @@ public final class Session {
         this.config = config;
         this.options = options;
         this.coverage = coverage;
-        this.mirror = new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+    }
+
+    /**
+     * Keeps up to depth batches in flight when the target takes several and the format allows
+     * predicting ahead; 1 (the default) judges each batch before the next is sent.
+     */
+    public Session inFlight(int depth) {
+        this.depth = Math.max(1, depth);
+        return this;
+    }
+
+    /** How many batches may be in flight now. */
+    public int depth() {
+        boolean ahead = current == null || !current.scoreboard.contractFollowsCfg();
+        return ahead ? Math.min(depth, target.maxInFlight()) : 1;
     }
 
     /** Keeps every operation the target runs from here on (case by case) in log. */
@@ -69,116 +137,279 @@ public final class Session {
         return this;
     }
 
-    /** Starts a fresh case: the next step resets the target first, so it starts with no tables. */
-    public void begin() {
-        resetFirst = true;
-        mirror.clear();
-        history.clear();
-        answers.clear();
-        scoreboard = new Scoreboard(config, options, coverage);
+    /** Starts a fresh case: its first step resets the target, so it starts with no tables. */
+    public CaseState begin() {
+        CaseState last = current;
+        current = new CaseState();
+        if (last != null) {
+            retire(last);
+        }
+        return current;
     }
 
+    /** The case batches go to. */
+    public CaseState current() {
+        return current;
+    }
+
+    /** The operations of the current case so far. */
     public List<Op> history() {
-        return history;
+        return current.history;
     }
 
-    /** The model as it stands after the operations judged so far, or null before the first alloc. */
+    /** The model as predicted after every batch submitted so far, or null before the first alloc. */
     public PgtableContract model() {
-        return scoreboard.model();
+        return current.scoreboard.model();
+    }
+
+    /** An empty contract of this case's format: what the generator sees before the alloc is judged. */
+    public PgtableContract emptyModel() {
+        return current.scoreboard.emptyModel();
+    }
+
+    /** Batches submitted and not yet collected. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    /** Batches submitted from now on go out together at {@link #release}: one write, one wake-up. */
+    public void hold() {
+        target.holdSteps();
+    }
+
+    public void release() throws TargetFailure {
+        target.releaseSteps();
+    }
+
+    /** Times a case ended because the driver shortened a map while later batches had been predicted. */
+    public long speculationStops() {
+        return speculationStops;
     }
 
     /**
-     * Runs one batch and judges it: every divergence found, the last one fatal if any is. A crash
-     * or hang of the agent is returned as a divergence after the agent has been restarted; only a
-     * broken link or a target that will not restart throws.
-     *
-     * <p>A batch that ends with a FREE (the end of a case) has its tables read before the FREE and
-     * judged before it, so the FREE rides in the same round trip as the batch it ends.
+     * Runs one batch of the current case and judges it: every divergence found, the last one fatal
+     * if any is. A crash or hang of the agent is returned as a divergence after the agent has been
+     * restarted; only a broken link or a target that will not restart throws.
      */
     public List<Divergence> step(List<Op> batch) throws TargetFailure {
-        int base = history.size();
-        history.addAll(batch);
+        if (!inFlight.isEmpty()) {
+            throw new IllegalStateException("a step while " + inFlight.size() + " batches are in flight");
+        }
+        submit(batch);
+        return collect().divergences();
+    }
+
+    /** Operations the last collect judged. */
+    public int lastJudged() {
+        return lastJudged;
+    }
+
+    private int lastJudged;
+
+    /**
+     * Sends a batch of the current case. A batch that ends with a FREE (the end of a case) has its
+     * tables read before the FREE, so the FREE rides in the same round trip.
+     */
+    public void submit(List<Op> batch) throws TargetFailure {
+        CaseState c = current;
         int n = batch.size();
+        int base = c.history.size();
+        c.history.addAll(batch);
         boolean endsWithFree = n > 1 && batch.get(n - 1) instanceof Op.Free;
-        int tablesAfter = endsWithFree ? n - 1 : batch.get(n - 1) instanceof Op.Free ? -1 : n;
+        int tablesAfter = endsWithFree ? n - 1 : n > 0 && batch.get(n - 1) instanceof Op.Free ? -1 : n;
+        Prediction[] predictions = null;
+        Expectations expected = null;
+        if (depth() > 1) {
+            long m0 = System.nanoTime();
+            predictions = new Prediction[n];
+            int judgeFirst = endsWithFree ? n - 1 : n;
+            for (int i = 0; i < judgeFirst; i++) {
+                predictions[i] = c.scoreboard.predict(batch.get(i));
+            }
+            PgtableContract model = c.scoreboard.model();
+            if (tablesAfter >= 0 && model != null) {
+                expected = Expectations.copyOf(model);
+            }
+            if (endsWithFree) {
+                predictions[n - 1] = c.scoreboard.predict(batch.get(n - 1));
+            }
+            c.predicted += n;
+            timing.model(System.nanoTime() - m0);
+        }
+        if (endsWithFree || (n == 1 && batch.get(0) instanceof Op.Free)) {
+            c.finished = true;
+        }
+        Flight f = new Flight(c, batch, base, tablesAfter, c.resetPending, predictions, expected);
+        c.resetPending = false;
+        c.flying++;
+        inFlight.addLast(f);
+        send(f);
+    }
+
+    private void send(Flight f) throws TargetFailure {
+        // Coverage news come with every step: a case that ends early needs no round trip for them.
+        target.submit(f.reset(), f.batch(), f.tablesAfter(), true);
+    }
+
+    /** Kills in a row on one batch before the target counts as unusable (each kill is a full interval apart). */
+    private static final int MAX_KILLS_PER_BATCH = 3;
+    /** Operations per frame when rebuilding: well under what the agent takes in one batch. */
+    private static final int REBUILD_BATCH = 256;
+
+    /** Waits for the oldest batch in flight and judges it. */
+    public Collected collect() throws TargetFailure {
+        Flight f = inFlight.peekFirst();
+        if (f == null) {
+            throw new IllegalStateException("collect with nothing in flight");
+        }
+        CaseState c = f.c();
         StepReply stepped;
         long t0 = System.nanoTime();
         try {
-            boolean reset = resetFirst;
-            stepped = stepSurvivingKills(batch, base, tablesAfter);
-            resetFirst = false;
-            if (log != null) {
-                if (reset) {
-                    log.caseStarted();
-                }
-                log.ran(batch);
+            stepped = collectSurvivingKills();
+        } catch (TargetFailure failure) {
+            if (failure.kind() == TargetFailure.Kind.LINK) {
+                throw failure;
             }
-            timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
-            answers.addAll(stepped.batch().results());
-        } catch (TargetFailure f) {
-            if (f.kind() == TargetFailure.Kind.LINK) {
-                throw f;
-            }
-            Divergence d = failure(f, batch, base);
+            // The agent crashed or hung in this batch: a finding if its case was still being judged.
+            // Everything in flight died with it; later cases lost their state and end here too.
+            inFlight.pollFirst();
             target.restart();
-            resetFirst = false;
-            judged = d.opIndex() - base + 1;
-            return List.of(d);
+            List<Divergence> found = new ArrayList<>();
+            if (!c.over) {
+                Divergence d = failure(failure, f);
+                found.add(d);
+                lastJudged = d.opIndex() - f.base() + 1;
+            } else {
+                lastJudged = 0;
+            }
+            c.over = true;
+            for (Flight later : inFlight) {
+                later.c().over = true;
+                later.c().flying = 0;
+            }
+            inFlight.clear();
+            c.flying = 0;
+            retire(c);
+            return new Collected(c, found, lastJudged, true);
         }
+        inFlight.pollFirst();
+        c.flying--;
+        timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
+        if (log != null) {
+            if (f.reset()) {
+                log.caseStarted();
+            }
+            log.ran(f.batch());
+        }
+        if (c.over) {
+            // Sent before its case ended: run by the target, judged by nobody.
+            lastJudged = 0;
+            retire(c);
+            return new Collected(c, List.of(), 0, false);
+        }
+        c.answers.addAll(stepped.batch().results());
+        List<Divergence> found = judge(f, stepped);
+        boolean ended = c.over || (c.finished && c.flying == 0);
+        if (ended) {
+            c.over = true;
+            retire(c);
+        }
+        return new Collected(c, found, lastJudged, ended);
+    }
+
+    /** Sends the same batches again after the agent was killed on purpose, and takes the first answer. */
+    private StepReply collectSurvivingKills() throws TargetFailure {
+        for (int kills = 0; ; kills++) {
+            try {
+                return target.collect();
+            } catch (TargetFailure f) {
+                if (f.kind() != TargetFailure.Kind.INJECTED) {
+                    throw f;
+                }
+                if (kills == MAX_KILLS_PER_BATCH) {
+                    throw new TargetFailure(TargetFailure.Kind.LINK, -1, "the agent was killed " + (kills + 1)
+                            + " times on one batch; the kill interval is shorter than a batch");
+                }
+                Flight oldest = inFlight.peekFirst();
+                rebuild(oldest.c(), oldest.base());
+                for (Flight again : inFlight) {
+                    send(again);
+                }
+            }
+        }
+    }
+
+    private List<Divergence> judge(Flight f, StepReply stepped) throws TargetFailure {
+        CaseState c = f.c();
+        List<Op> batch = f.batch();
+        int n = batch.size();
+        boolean endsWithFree = f.tablesAfter() == n - 1 && n > 1;
         BatchReply reply = stepped.batch();
-        judged = n;
         long m0 = System.nanoTime();
         List<Divergence> found = new ArrayList<>();
+        lastJudged = n;
         int judgeFirst = endsWithFree ? n - 1 : n;
-        if (check(batch, reply, base, 0, judgeFirst, found)) {
+        if (check(f, reply, 0, judgeFirst, found)) {
             timing.model(System.nanoTime() - m0);
             return found;
         }
         long s0 = System.nanoTime();
         timing.model(s0 - m0);
-        if (tablesAfter >= 0) {
-            applyDelta(stepped.delta());
+        if (f.tablesAfter() >= 0) {
+            applyDelta(c, stepped.delta());
         }
         long s1 = System.nanoTime();
         timing.mirror(s1 - s0);
-        if (tablesAfter >= 0) {
-            found.addAll(scoreboard.checkChanges(base + judgeFirst - 1, mirror, judgeFirst == 1));
-            timing.walks(scoreboard.walks());
+        if (f.tablesAfter() >= 0) {
+            Expectations expected = f.expected() != null ? f.expected()
+                    : c.scoreboard.model() == null ? null : Expectations.of(c.scoreboard.model());
+            if (expected != null) {
+                found.addAll(c.scoreboard.checkChanges(f.base() + judgeFirst - 1, c.mirror, expected, judgeFirst == 1));
+                timing.walks(c.scoreboard.walks());
+            }
         }
         if (endsWithFree) {
             // After a fatal divergence the case is over: its FREE ran, but is not judged.
             if (!found.isEmpty() && found.get(found.size() - 1).fatal()) {
-                judged = n - 1;
+                lastJudged = n - 1;
             } else {
-                check(batch, reply, base, n - 1, n, found);
+                check(f, reply, n - 1, n, found);
             }
+        }
+        if (!found.isEmpty() && found.get(found.size() - 1).fatal()) {
+            c.over = true;
         }
         timing.model(System.nanoTime() - s1);
         return found;
     }
 
-    /** Depths 1, 2 and 5 for operations [from, to) of the batch; true when a fatal divergence ended it. */
-    private boolean check(List<Op> batch, BatchReply reply, int base, int from, int to, List<Divergence> found) {
+    /** Depths 1, 2 and 5 for operations [from, to) of the batch; true when the case ended there. */
+    private boolean check(Flight f, BatchReply reply, int from, int to, List<Divergence> found) {
+        CaseState c = f.c();
         List<AgentEvent> events = reply.events();
         for (int i = from; i < to; i++) {
+            Op op = f.batch().get(i);
+            OpResult r = reply.results().get(i);
             List<AgentEvent> mine = events.isEmpty() ? List.of() : eventsOf(events, i);
-            for (Divergence d : scoreboard.check(base + i, batch.get(i), reply.results().get(i), mine)) {
+            Prediction p = f.predictions() == null ? c.scoreboard.predict(op) : f.predictions()[i];
+            if (f.predictions() != null && Scoreboard.shortensTheContract(op, p, r) && f.base() + i + 1 < c.predicted) {
+                // The driver mapped less than the chunk; the contract would follow, but it already ran ahead.
+                speculationStops++;
+                c.over = true;
+                lastJudged = i;
+                return true;
+            }
+            for (Divergence d : c.scoreboard.compare(f.base() + i, op, p, r, mine)) {
                 found.add(d);
                 if (d.fatal()) {
-                    judged = i + 1;
+                    lastJudged = i + 1;
+                    c.over = true;
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    /**
-     * How many operations of the last step were judged: all of them, or those up to the one at which
-     * a fatal divergence ended the case (the target ran the rest, but nobody judged them).
-     */
-    public int lastJudged() {
-        return judged;
     }
 
     private static List<AgentEvent> eventsOf(List<AgentEvent> events, int op) {
@@ -191,45 +422,37 @@ public final class Session {
         return mine;
     }
 
-    /** An empty contract of this case's format: what the generator sees before the alloc is judged. */
-    public PgtableContract emptyModel() {
-        return scoreboard.emptyModel();
+    /** A case gone: its mirror goes back to the pool once nothing of it is in flight. */
+    private void retire(CaseState c) {
+        if (c.flying == 0 && c != current && !spareMirrors.contains(c.mirror)) {
+            spareMirrors.addLast(c.mirror);
+        }
     }
 
-    /** Kills in a row on one batch before the target counts as unusable (each kill is a full interval apart). */
-    private static final int MAX_KILLS_PER_BATCH = 3;
-    /** Operations per frame when rebuilding: well under what the agent takes in one batch. */
-    private static final int REBUILD_BATCH = 256;
-
-    private StepReply stepSurvivingKills(List<Op> batch, int base, int tablesAfter) throws TargetFailure {
-        for (int kills = 0; ; kills++) {
-            try {
-                // Coverage news come with every step: a case that ends early needs no round trip for them.
-                return target.step(resetFirst, batch, tablesAfter, true);
-            } catch (TargetFailure f) {
-                if (f.kind() != TargetFailure.Kind.INJECTED) {
-                    throw f;
-                }
-                if (kills == MAX_KILLS_PER_BATCH) {
-                    throw new TargetFailure(TargetFailure.Kind.LINK, -1, "the agent was killed " + (kills + 1)
-                            + " times on one batch; the kill interval is shorter than a batch");
-                }
-                rebuild(base);
-            }
+    /** Every batch in flight is collected and thrown away, unjudged (the budget is spent). */
+    public void discardInFlight() throws TargetFailure {
+        while (!inFlight.isEmpty()) {
+            Flight f = inFlight.peekFirst();
+            f.c().over = true;
+            collect();
         }
     }
 
     /**
      * Brings the mirror up to date. A delta too big for one reply says so; the rest comes with steps
-     * of no operations. A delta that does not fit the mirror means the two sides disagree about the
-     * agent's memory: the link's failure, not a finding.
+     * of no operations (only when nothing else is in flight). A delta that does not fit the mirror
+     * means the two sides disagree about the agent's memory: the link's failure, not a finding.
      */
-    private void applyDelta(TableDelta delta) throws TargetFailure {
+    private void applyDelta(CaseState c, TableDelta delta) throws TargetFailure {
         try {
-            mirror.apply(delta);
+            c.mirror.apply(delta);
             while (delta.more()) {
+                if (!inFlight.isEmpty()) {
+                    throw new TargetFailure(TargetFailure.Kind.LINK, -1, "a batch changed more table memory than one reply holds"
+                            + " while others were in flight; run with one batch in flight");
+                }
                 delta = target.step(false, List.of(), 0, false).delta();
-                mirror.apply(delta);
+                c.mirror.apply(delta);
             }
         } catch (IllegalStateException e) {
             throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
@@ -237,28 +460,42 @@ public final class Session {
     }
 
     /**
-     * Brings a freshly started agent to where the case stood before operation upTo: runs the case's
-     * history again, unjudged (it was judged the first time), and checks each answer against the
-     * first one, so a driver that does not rebuild the same state stops the run instead of
-     * producing findings no clean run would. The mirror starts over: the new agent's first table
-     * delta sends every live block.
+     * Brings the agent, which lost every table (restarted after an injected kill, or reset by a
+     * shrink), back to where the current case stands before its next batch: runs the case's
+     * history again. Nothing may be in flight.
      */
-    private void rebuild(int upTo) throws TargetFailure {
-        mirror.clear();
-        if (answers.size() < upTo) {
+    public void rebuildCurrent() throws TargetFailure {
+        if (current != null && !current.over && !current.history.isEmpty()) {
+            rebuild(current, current.history.size());
+        }
+    }
+
+    /**
+     * Brings a freshly started agent to where case c stood before its operation upTo: runs the
+     * case's history again, unjudged (it was judged the first time), and checks each answer against
+     * the first one, so a driver that does not rebuild the same state stops the run instead of
+     * producing findings no clean run would. The mirror starts over: the agent's next table delta
+     * sends every live block.
+     */
+    private void rebuild(CaseState c, int upTo) throws TargetFailure {
+        c.mirror.clear();
+        if (c.answers.size() < upTo) {
             throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot rebuild the case after an injected kill: "
-                    + "only " + answers.size() + " of its " + upTo + " operations were answered");
+                    + "only " + c.answers.size() + " of its " + upTo + " operations were answered");
         }
         for (int from = 0; from < upTo; from += REBUILD_BATCH) {
-            List<Op> chunk = history.subList(from, Math.min(upTo, from + REBUILD_BATCH));
+            List<Op> chunk = c.history.subList(from, Math.min(upTo, from + REBUILD_BATCH));
             BatchReply r;
             try {
+                if (from == 0) {
+                    target.reset();
+                }
                 r = target.replay(chunk);
             } catch (TargetFailure f) {
                 throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot rebuild the case after an injected kill: " + f.getMessage());
             }
             for (int i = 0; i < chunk.size(); i++) {
-                OpResult first = answers.get(from + i);
+                OpResult first = c.answers.get(from + i);
                 OpResult again = r.results().get(i);
                 if (!first.equals(again)) {
                     throw new TargetFailure(TargetFailure.Kind.LINK, -1, "after an injected kill the driver answered operation "
@@ -270,13 +507,14 @@ public final class Session {
         target.recovered();
     }
 
-    private Divergence failure(TargetFailure f, List<Op> batch, int base) {
+    private Divergence failure(TargetFailure f, Flight flight) {
+        List<Op> batch = flight.batch();
         int at = f.opIndex() >= 0 && f.opIndex() < batch.size() ? f.opIndex() : batch.size() - 1;
         String label;
         try {
             Prediction p = null;
             for (int i = 0; i <= at; i++) {
-                p = scoreboard.predict(batch.get(i));
+                p = flight.predictions() != null ? flight.predictions()[i] : flight.c().scoreboard.predict(batch.get(i));
             }
             label = p == null ? "batch" : p.label();
         } catch (RuntimeException e) {
@@ -285,7 +523,7 @@ public final class Session {
         boolean hang = f.kind() == TargetFailure.Kind.HANG;
         String where = f.opIndex() >= 0 ? label : "a batch ending in " + label;
         String title = (hang ? "hang" : "crash") + " in " + where;
-        return new Divergence(title, 5, hang ? Category.HANG : Category.CRASH, base + at,
+        return new Divergence(title, 5, hang ? Category.HANG : Category.CRASH, flight.base() + at,
                 f.getMessage() + "\noperation: " + Reproducer.format(batch.get(at)));
     }
 }

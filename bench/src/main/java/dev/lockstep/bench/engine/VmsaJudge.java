@@ -43,6 +43,12 @@ final class VmsaJudge implements FormatJudge {
         return emptyContract();
     }
 
+    /** At stage 2 the start level the driver picks decides where a call's pages end. */
+    @Override
+    public boolean contractFollowsCfg() {
+        return stage2;
+    }
+
     @Override
     public PgtableContract emptyContract() {
         return new IoPgtableModel(config, options);
