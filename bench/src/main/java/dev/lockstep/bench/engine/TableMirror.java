@@ -218,6 +218,31 @@ public final class TableMirror implements PhysicalMemory {
         return freedAt[i];
     }
 
+    /**
+     * The first address at which this mirror and other hold different words or different blocks,
+     * or -1 when they hold the same memory (for tests that check a delta against whole blocks).
+     */
+    public long firstDifference(TableMirror other) {
+        long lo = Math.min(lowPage, other.lowPage);
+        long hi = Math.max(highPage, other.highPage);
+        for (long p = lo; p < hi; p++) {
+            long[] a = block(p);
+            long[] b = other.block(p);
+            long pa = base + (p << shift);
+            if ((a == null) != (b == null) || (a != null && (a.length != b.length || offset(p) != other.offset(p)))) {
+                return pa;
+            }
+            if (a != null && offset(p) == 0) {
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] != b[i]) {
+                        return pa + 8L * i;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     @Override
     public boolean isBacked(long pa) {
         if ((pa & 7) != 0 || Long.compareUnsigned(pa - base, size) >= 0) {

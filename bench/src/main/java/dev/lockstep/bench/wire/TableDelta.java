@@ -119,6 +119,29 @@ public final class TableDelta {
         return new TableDelta(kinds, pas, lengths, firstWord, w, count, more);
     }
 
+    /**
+     * The same delta with one more record at its end (words only for WRITE): for tests that play a
+     * driver writing where it should not, or freeing a table it still uses.
+     */
+    public TableDelta plus(byte kind, long pa, int length, long... written) {
+        Builder b = new Builder(count + 1, words.length + written.length);
+        for (int i = 0; i < count; i++) {
+            if (kinds[i] == WRITE || kinds[i] == WHOLE) {
+                int at = b.begin(kinds[i], pas[i], lengths[i] / 8);
+                System.arraycopy(words, firstWord[i], b.wordsFor(), at, lengths[i] / 8);
+            } else {
+                b.add(kinds[i], pas[i], lengths[i]);
+            }
+        }
+        if (kind == WRITE) {
+            int at = b.begin(WRITE, pa, written.length);
+            System.arraycopy(written, 0, b.wordsFor(), at, written.length);
+        } else {
+            b.add(kind, pa, length);
+        }
+        return b.build(more);
+    }
+
     /** Collects records; the decoder and {@link #of} use it. */
     static final class Builder {
         private byte[] kinds;
