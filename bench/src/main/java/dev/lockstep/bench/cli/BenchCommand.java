@@ -125,6 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                 new Campaign(target, new CampaignSettings(cfg, ModelOptions.none(), 1, 0, warmup, shape.batch, 0.01, 0, 1, warm, "bench"),
                         KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream())).inFlight(depth()).run();
             }
+            long[] floor = linkFloor(target, cfg);
             StimulusLog log = new StimulusLog(SAMPLE_OPS);
             Campaign c = new Campaign(target, s, KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream()))
                     .logging(log).inFlight(depth());
@@ -158,6 +159,11 @@ final class BenchCommand implements Callable<Integer> {
             run.put("driver_in_loop_ops_per_second", t.driverNanos() > 0 ? sum.operations() / (t.driverNanos() / 1e9) : -1);
             run.put("round_trips", t.roundTrips());
             run.put("ops_per_round_trip", t.roundTrips() == 0 ? 0 : (double) sum.operations() / t.roundTrips());
+            run.put("operations_run", t.ran());
+            // The line alone: a batch-sized step's round trip, and what the loop's batching could reach at that rate.
+            double perTrip = t.roundTrips() == 0 ? 0 : (double) sum.operations() / t.roundTrips();
+            run.put("link_floor_us", Map.of("mean", floor[0] / 1000.0, "p50", floor[1] / 1000, "p99", floor[2] / 1000));
+            run.put("link_limit_ops_per_second", floor[0] <= 0 ? -1 : perTrip * 1e9 / floor[0]);
             run.put("walks_per_op", sum.operations() == 0 ? 0 : (double) t.walks() / sum.operations());
             run.put("cases", sum.health().getOrDefault("cases", 0L));
             run.put("round_trip_us", Map.of("p50", t.roundTripMicros(50), "p90", t.roundTripMicros(90), "p99", t.roundTripMicros(99)));
@@ -181,6 +187,32 @@ final class BenchCommand implements Callable<Integer> {
 
     private int depth() {
         return inFlight == null ? Campaign.DEFAULT_IN_FLIGHT : inFlight;
+    }
+
+    /**
+     * The line's own floor: the round trip of a STEP the size of the loop's (batch operations, and
+     * a reply of as many results), 2000 times (mean, p50, p99 in ns). The operations are queries of
+     * an empty table, a few tens of nanoseconds of driver work each, so the trip is the line's and
+     * the agent's I/O; no loop over this line can do better than one such trip per batch.
+     */
+    private long[] linkFloor(Target target, PgtableConfig cfg) throws TargetFailure {
+        int n = 2000;
+        List<Op> queries = new ArrayList<>();
+        for (int i = 0; i < shape.batch; i++) {
+            queries.add(new Op.IovaToPhys(0, (long) i << cfg.granule().shift()));
+        }
+        target.step(true, List.of(new dev.lockstep.bench.engine.Generator(cfg, new java.util.SplittableRandom(1), 0).alloc()), -1, false);
+        long[] trips = new long[n];
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            target.step(false, queries, -1, false);
+            trips[i] = System.nanoTime() - t0;
+            sum += trips[i];
+        }
+        target.reset();
+        java.util.Arrays.sort(trips);
+        return new long[] {sum / n, trips[n / 2], trips[n * 99 / 100]};
     }
 
     /** The operations, best time and latencies of the driver-alone run over the sampled cases. */
@@ -238,8 +270,8 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream o = System.out;
         o.printf(Locale.ROOT, "%s %s, batch %d, %d in flight  (load average %.2f at start, %.2f at end, %d CPUs)%n", r.get("format"),
                 r.get("granule"), r.get("batch"), r.get("in_flight"), load.get("start"), load.get("end"), Runtime.getRuntime().availableProcessors());
-        o.printf(Locale.ROOT, "  differential loop  %,14.0f ops/s   %,d operations in %.1f s of fuzzing, %,d cases%n",
-                r.get("differential_ops_per_second"), r.get("operations"), r.get("fuzzing_seconds"), r.get("cases"));
+        o.printf(Locale.ROOT, "  differential loop  %,14.0f ops/s   %,d operations judged in %.1f s of fuzzing (%,d run by the driver), %,d cases%n",
+                r.get("differential_ops_per_second"), r.get("operations"), r.get("fuzzing_seconds"), r.get("operations_run"), r.get("cases"));
         o.printf(Locale.ROOT, "  driver alone       %,14.0f ops/s   the same operations run again in the agent, no link:"
                 + " %,d of them (%,d sampled cases of %,d), best of %d passes%n", r.get("driver_ops_per_second"), bare.get("operations"),
                 bare.get("cases"), bare.get("cases_run"), bare.get("passes"));
@@ -250,8 +282,12 @@ final class BenchCommand implements Callable<Integer> {
                 + " mirror %.1f %%, generator %.1f %%, campaign bookkeeping %.1f %%, other %.1f %%%n", pct(shares.get("round_trips")),
                 pct(shares.get("driver_in_round_trips")), pct(shares.get("judging")), pct(shares.get("mirror")), pct(shares.get("generator")),
                 pct(shares.get("bookkeeping")), pct(shares.get("other")));
-        o.printf(Locale.ROOT, "  round trips        %,d, %.1f operations each, p50 %d us, p90 %d us, p99 %d us; %.2f walks per operation%n",
+        o.printf(Locale.ROOT, "  round trips        %,d, %.1f operations judged each, p50 %d us, p90 %d us, p99 %d us; %.2f walks per operation%n",
                 r.get("round_trips"), r.get("ops_per_round_trip"), rtt.get("p50"), rtt.get("p90"), rtt.get("p99"), r.get("walks_per_op"));
+        Map<String, Object> floor = (Map<String, Object>) r.get("link_floor_us");
+        o.printf(Locale.ROOT, "  the line alone     a step of %d queries, round trip: mean %.1f us, p50 %d us, p99 %d us; at %.1f judged"
+                + " operations a trip, the line allows %,.0f ops/s%n", r.get("batch"), floor.get("mean"), floor.get("p50"), floor.get("p99"),
+                r.get("ops_per_round_trip"), r.get("link_limit_ops_per_second"));
         StringBuilder lat = new StringBuilder();
         ((Map<String, Object>) r.get("driver_latency_ns")).forEach((kind, v) -> {
             Map<String, Object> l = (Map<String, Object>) v;

@@ -296,6 +296,7 @@ public final class Session {
         inFlight.pollFirst();
         c.flying--;
         timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
+        timing.ran(f.batch().size());
         if (log != null) {
             if (f.reset()) {
                 log.caseStarted();

@@ -21,6 +21,7 @@ public final class Timing {
     private long generatorNanos;
     private long bookkeepingNanos;
     private long walks;
+    private long ran;
     private boolean driverKnown = true;
 
     void batch(long roundTripNanos, long driverNanosOrMinus1) {
@@ -52,6 +53,11 @@ public final class Timing {
         bookkeepingNanos += nanos;
     }
 
+    /** Operations the target ran in a collected step, judged or not (after a fatal divergence, not). */
+    void ran(long ops) {
+        ran += ops;
+    }
+
     /** Walks the judge of depths 3 and 4 ran. */
     void walks(long n) {
         walks += n;
@@ -78,6 +84,9 @@ public final class Timing {
 
     public long walks() { return walks; }
 
+    /** Operations the target ran, judged or not. */
+    public long ran() { return ran; }
+
     /** The p-th percentile (0..100) of recent batch round trips, in microseconds. */
     public long roundTripMicros(double p) {
         int n = (int) Math.min(batches, SAMPLE);
@@ -99,6 +108,7 @@ public final class Timing {
         m.put("bookkeeping_nanos", bookkeepingNanos);
         m.put("round_trips", batches);
         m.put("walks", walks);
+        m.put("operations_run", ran);
         m.put("batch_rtt_p50_us", roundTripMicros(50));
         m.put("batch_rtt_p90_us", roundTripMicros(90));
         m.put("batch_rtt_p99_us", roundTripMicros(99));
