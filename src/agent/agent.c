@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "bare.h"
 #include "coverage.h"
 #include "crash.h"
 #include "events.h"
@@ -48,6 +49,25 @@
 #define CAP_RTKIT		(1u << 1)
 #define CAP_COVERAGE		(1u << 2)
 #define CAP_SANITIZER		(1u << 3)
+#define CAP_STEP		(1u << 4)
+
+/* STEP flags (docs/protocol.md, "STEP"). */
+#define STEP_RESET		(1u << 0)
+#define STEP_DELTA		(1u << 1)
+#define STEP_COVERAGE		(1u << 2)
+#define STEP_DELTA_AT		(1u << 3)
+#define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE | STEP_DELTA_AT)
+/* No table delta inside a batch. */
+#define NO_DELTA		0xffffffffu
+/* A STEP's table delta gets half a frame; the batch and the coverage the rest. */
+#define DELTA_ROOM		(WIRE_MAX_PAYLOAD / 2)
+
+/* Table delta records. */
+#define DELTA_FREED		1
+#define DELTA_FRESH		2
+#define DELTA_WRITE		3
+/* Room kept for a coverage reply behind the delta: every site, and the image path. */
+#define COVERAGE_RESERVE	(16 + 8 * 65536 + 4096)
 
 /* A frame that stops arriving for this long is taken for a lying header. */
 #define RX_IDLE_MS		500
@@ -65,28 +85,63 @@ static struct link link_fds = { -1, -1, -1 };
 static struct wire_rx rx;
 static struct wbuf payload;
 static struct wbuf reply;
+static struct wbuf delta_buf;
+/*
+ * Replies of the requests that arrived together, written together: each
+ * write wakes the bench, and a write per reply was most of a round trip.
+ */
+static struct wbuf out;
 
-/* The last reply, for a retransmitted request (same seq, type and CRC). */
-static struct wbuf last_reply;
-static bool have_last;
-static uint32_t last_seq;
-static uint8_t last_type;
-static uint32_t last_crc;
+/*
+ * The replies to the last REPLY_WINDOW requests, for retransmitted ones
+ * (same seq, type and CRC): the bench may have that many in flight, and a
+ * lost reply must be sent again, never the request run twice.
+ */
+#define REPLY_WINDOW	16
 
+struct kept_reply {
+	struct wbuf bytes;
+	bool valid;
+	uint32_t seq;
+	uint8_t type;
+	uint32_t crc;
+};
+
+static struct kept_reply kept[REPLY_WINDOW];
+/* After a HELLO, requests run in sequence order: next_seq is the next to run. */
+static bool ordered;
+static uint32_t next_seq;
+
+/*
+ * While a reply waits for room on the line, the bench may be waiting for
+ * room to send its next requests: keep reading them into the receive buffer
+ * (they run once this reply is out), or neither side would move.
+ */
 static int write_all(int fd, const void *p, size_t n)
 {
+	static uint8_t in[65536];
 	const uint8_t *b = p;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	ssize_t r;
+	int nfds;
 
 	while (n) {
 		r = write(fd, b, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && errno == EAGAIN) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			poll(&pfd, 1, -1);
+			pfd[0].fd = fd;
+			pfd[0].events = POLLOUT;
+			pfd[1].fd = link_fds.in_fd;
+			pfd[1].events = POLLIN;
+			nfds = link_fds.in_fd >= 0 ? 2 : 1;
+			if (poll(pfd, nfds, -1) < 0 && errno != EINTR)
+				return -1;
+			if (nfds == 2 && (pfd[1].revents & POLLIN)) {
+				r = read(link_fds.in_fd, in, sizeof(in));
+				if (r > 0 && wire_rx_push(&rx, in, r))
+					return -1;
+			}
 			continue;
 		}
 		if (r <= 0)
@@ -95,6 +150,26 @@ static int write_all(int fd, const void *p, size_t n)
 		n -= r;
 	}
 	return 0;
+}
+
+/* Flushes the replies queued so far (see out). */
+static int flush_out(void)
+{
+	int ret = 0;
+
+	if (out.len)
+		ret = write_all(link_fds.out_fd, out.data, out.len);
+	wb_reset(&out);
+	return ret;
+}
+
+/* Queues a frame; a big queue goes out at once rather than grow. */
+static int queue(const void *p, size_t n)
+{
+	wb_bytes(&out, p, n);
+	if (out.oom)
+		return -1;
+	return out.len >= (1u << 20) ? flush_out() : 0;
 }
 
 static int send_frame(uint8_t type, uint32_t seq, const struct wbuf *pl)
@@ -106,17 +181,25 @@ static int send_frame(uint8_t type, uint32_t seq, const struct wbuf *pl)
 	wire_frame(&reply, type, seq, pl->data, pl->len);
 	if (reply.oom)
 		return -1;
-	return write_all(link_fds.out_fd, reply.data, reply.len);
+	return queue(reply.data, reply.len);
 }
 
 static void remember(uint32_t seq, uint8_t type, uint32_t crc)
 {
-	wb_reset(&last_reply);
-	wb_bytes(&last_reply, reply.data, reply.len);
-	have_last = !last_reply.oom;
-	last_seq = seq;
-	last_type = type;
-	last_crc = crc;
+	struct kept_reply *k = &kept[seq % REPLY_WINDOW];
+
+	wb_reset(&k->bytes);
+	wb_bytes(&k->bytes, reply.data, reply.len);
+	k->valid = !k->bytes.oom;
+	k->seq = seq;
+	k->type = type;
+	k->crc = crc;
+}
+
+/* Whether sequence number a comes after b (numbers wrap). */
+static bool seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
 }
 
 /*
@@ -138,7 +221,7 @@ static int send_nak(uint32_t seq, uint32_t code, const char *msg)
 static int do_hello(const struct wire_frame_in *f)
 {
 	struct rbuf r;
-	uint32_t caps = CAP_IO_PGTABLE;
+	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP;
 	uint32_t theirs;
 
 	rb_init(&r, f->payload, f->len);
@@ -167,12 +250,17 @@ static int do_hello(const struct wire_frame_in *f)
 }
 
 /*
- * BATCH.  A first pass decodes without running anything, so that a
- * truncated or oversized batch is refused whole; the second pass runs.
- * Past an unknown opcode nothing can be decoded: that operation and all
- * after it get the bench-error status.
+ * The operations of a BATCH (or STEP) payload, run, their results and
+ * events appended to @payload.  A first pass decodes without running
+ * anything, so that a truncated or oversized batch is refused whole (with
+ * *err set, nothing run); the second pass runs.  Past an unknown opcode
+ * nothing can be decoded: that operation and all after it get the
+ * bench-error status.
  */
-static int do_batch(const struct wire_frame_in *f)
+static void take_delta(void);
+
+static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_at,
+		     const char **err)
 {
 	struct pt_result res;
 	const struct event *e;
@@ -184,19 +272,25 @@ static int do_batch(const struct wire_frame_in *f)
 	size_t need;
 	int st;
 
-	rb_init(&r, f->payload, f->len);
+	rb_init(&r, p, len);
 	n = rb_u32(&r);
-	if (r.bad)
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: no operation count");
-	if (n > rb_left(&r))
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: more operations than bytes");
+	if (r.bad) {
+		*err = "BATCH: no operation count";
+		return -1;
+	}
+	if (n > rb_left(&r)) {
+		*err = "BATCH: more operations than bytes";
+		return -1;
+	}
 
 	need = 4 + EVENTS_RESERVE + 8;
 	stop = n;
 	for (i = 0; i < n; i++) {
 		st = pt_decode(&r, &op);
-		if (st == PT_TRUNCATED)
-			return send_nak(f->seq, NAK_MALFORMED, "BATCH: payload ends inside an operation");
+		if (st == PT_TRUNCATED) {
+			*err = "BATCH: payload ends inside an operation";
+			return -1;
+		}
 		if (st == PT_UNKNOWN_OPCODE) {
 			stop = i;
 			bad_opcode = op.opcode;
@@ -205,17 +299,22 @@ static int do_batch(const struct wire_frame_in *f)
 		}
 		need += pt_result_max_size(op.opcode);
 	}
-	if (stop == n && rb_left(&r))
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: bytes after the last operation");
-	if (need > WIRE_MAX_PAYLOAD)
-		return send_nak(f->seq, NAK_MALFORMED, "BATCH: too many operations for one reply");
+	if (stop == n && rb_left(&r)) {
+		*err = "BATCH: bytes after the last operation";
+		return -1;
+	}
+	if (need > room) {
+		*err = "BATCH: too many operations for one reply";
+		return -1;
+	}
 
 	events_clear();
-	wb_reset(&payload);
 	wb_u32(&payload, n);
-	rb_init(&r, f->payload, f->len);
+	rb_init(&r, p, len);
 	rb_u32(&r);
 	for (i = 0; i < n; i++) {
+		if (i == delta_at)
+			take_delta();
 		if (i < stop) {
 			struct timespec t0, t1;
 
@@ -236,6 +335,8 @@ static int do_batch(const struct wire_frame_in *f)
 		}
 		pt_result_encode(&payload, &res);
 	}
+	if (delta_at == n)
+		take_delta();
 
 	nev = events_count();
 	wb_u32(&payload, nev + (events_dropped() ? 1 : 0));
@@ -256,6 +357,16 @@ static int do_batch(const struct wire_frame_in *f)
 	}
 	/* Time inside the driver calls alone: the bench's upper limit for this link. */
 	wb_u64(&payload, driver_ns);
+	return 0;
+}
+
+static int do_batch(const struct wire_frame_in *f)
+{
+	const char *err = NULL;
+
+	wb_reset(&payload);
+	if (run_batch(f->payload, f->len, WIRE_MAX_PAYLOAD, NO_DELTA, &err))
+		return send_nak(f->seq, NAK_MALFORMED, err);
 	return send_frame(WIRE_BATCH_REPLY, f->seq, &payload);
 }
 
@@ -306,6 +417,145 @@ static int do_mem_sync(const struct wire_frame_in *f)
 	return send_frame(WIRE_MEM_SYNC_REPLY, f->seq, &payload);
 }
 
+/* STEP's table delta: records in the order the bench applies them. */
+struct delta_state {
+	size_t limit;
+	uint32_t count;
+};
+
+static int delta_fits(struct delta_state *d, size_t bytes)
+{
+	return delta_buf.len + bytes <= d->limit;
+}
+
+static int delta_fresh(void *arg, uint64_t pa, uint32_t len)
+{
+	struct delta_state *d = arg;
+
+	if (!delta_fits(d, 13))
+		return 1;
+	wb_u8(&delta_buf, DELTA_FRESH);
+	wb_u64(&delta_buf, pa);
+	wb_u32(&delta_buf, len);
+	d->count++;
+	return 0;
+}
+
+static int delta_write(void *arg, uint64_t pa, const void *va, uint32_t len)
+{
+	struct delta_state *d = arg;
+
+	if (!delta_fits(d, 13 + (size_t)len))
+		return 1;
+	wb_u8(&delta_buf, DELTA_WRITE);
+	wb_u64(&delta_buf, pa);
+	wb_u32(&delta_buf, len);
+	wb_bytes(&delta_buf, va, len);
+	d->count++;
+	return 0;
+}
+
+static int delta_freed(void *arg, uint64_t pa, const void *va, uint32_t len)
+{
+	struct delta_state *d = arg;
+
+	(void)va;
+	wb_u8(&delta_buf, DELTA_FREED);
+	wb_u64(&delta_buf, pa);
+	wb_u32(&delta_buf, len);
+	d->count++;
+	return 0;
+}
+
+/*
+ * The table delta as it stands now, into delta_buf: u32 records, the
+ * records, then u8 1 when some did not fit (the bench asks again with a
+ * STEP of no operations) or 0.  The freed list always fits.
+ */
+static void take_delta(void)
+{
+	static const struct arena_delta_ops ops = {
+		.fresh = delta_fresh,
+		.write = delta_write,
+	};
+	struct delta_state d = { .limit = DELTA_ROOM - 1 };
+	int more;
+
+	wb_reset(&delta_buf);
+	wb_u32(&delta_buf, 0);
+	arena_sync_freed(delta_freed, &d);
+	more = arena_sync_delta(&ops, &d);
+	wb_put_u32_at(&delta_buf, 0, d.count);
+	wb_u8(&delta_buf, more ? 1 : 0);
+}
+
+/*
+ * STEP: RESET, BATCH, the table delta and the coverage news in one round
+ * trip, each as the flags ask (docs/protocol.md, "STEP").  The delta is
+ * taken after the batch, or after its first k operations when DELTA_AT
+ * says k (the bench takes the tables before a FREE that ends a case), and
+ * sent after the batch's results.
+ */
+static int do_step(const struct wire_frame_in *f)
+{
+	const char *err = NULL;
+	size_t room = WIRE_MAX_PAYLOAD - 4;
+	uint32_t flags, delta_at = NO_DELTA, n;
+	struct rbuf r;
+
+	rb_init(&r, f->payload, f->len);
+	flags = rb_u32(&r);
+	if (r.bad)
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: no flags");
+	if (flags & ~STEP_FLAGS)
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: unknown flag");
+	if ((flags & STEP_DELTA_AT) && !(flags & STEP_DELTA))
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT without DELTA");
+	if (flags & STEP_DELTA_AT) {
+		delta_at = rb_u32(&r);
+		if (r.bad)
+			return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT without its operation count");
+	}
+	/* The batch's own count, read ahead only to check DELTA_AT against it. */
+	n = rb_u32(&r);
+	if (r.bad)
+		return send_nak(f->seq, NAK_MALFORMED, "BATCH: no operation count");
+	if ((flags & STEP_DELTA_AT) && delta_at > n)
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT past the last operation");
+	if ((flags & STEP_DELTA) && !(flags & STEP_DELTA_AT))
+		delta_at = n;
+	if (flags & STEP_COVERAGE)
+		room -= COVERAGE_RESERVE;
+	if (flags & STEP_DELTA)
+		room -= DELTA_ROOM;
+
+	wb_reset(&payload);
+	wb_reset(&delta_buf);
+	if (flags & STEP_RESET) {
+#ifdef LOCKSTEP_RTKIT
+		rtk_reset();
+#endif
+		wb_u32(&payload, pt_reset());
+	}
+	if (run_batch(f->payload + (r.pos - 4), f->len - (r.pos - 4), room, delta_at, &err))
+		return send_nak(f->seq, NAK_MALFORMED, err);
+	if (flags & STEP_DELTA)
+		wb_bytes(&payload, delta_buf.data, delta_buf.len);
+	if (flags & STEP_COVERAGE)
+		cov_reply(&payload);
+	return send_frame(WIRE_STEP_REPLY, f->seq, &payload);
+}
+
+/* BARE: the driver alone over operations the bench sends back (bare.c). */
+static int do_bare(const struct wire_frame_in *f)
+{
+	const char *err = NULL;
+
+	if (bare_request(f->payload, f->len, &payload, &err))
+		return send_nak(f->seq, NAK_MALFORMED, err);
+	return send_frame(WIRE_BARE_REPLY, f->seq, &payload);
+}
+
 #ifdef LOCKSTEP_RTKIT
 static int do_rtkit(const struct wire_frame_in *f)
 {
@@ -341,17 +591,38 @@ static int do_coverage(const struct wire_frame_in *f)
 
 static int handle_frame(const struct wire_frame_in *f)
 {
-	int ret;
+	struct kept_reply *k = &kept[f->seq % REPLY_WINDOW];
+	int ret, i;
 
-	if (have_last && f->seq == last_seq && f->type == last_type &&
-	    f->crc == last_crc) {
+	/* A HELLO always runs: it may open a new session whose numbers start over. */
+	if (k->valid && f->type != WIRE_HELLO && f->seq == k->seq &&
+	    f->type == k->type && f->crc == k->crc) {
 		if (lockstep_verbose)
 			fprintf(stderr, "lockstep-agent: seq %u again: replaying the reply\n",
 				f->seq);
-		return write_all(link_fds.out_fd, last_reply.data,
-				 last_reply.len);
+		return queue(k->bytes.data, k->bytes.len);
+	}
+	if (ordered && f->type != WIRE_HELLO && f->seq != next_seq) {
+		/*
+		 * A request after one that never arrived: dropped, so that
+		 * requests run in the order they were sent; the NAK makes the
+		 * bench send again from the one that is missing.  An older one
+		 * whose reply is no longer kept was answered long ago.
+		 */
+		if (lockstep_verbose)
+			fprintf(stderr, "lockstep-agent: seq %u while waiting for %u: dropped\n",
+				f->seq, next_seq);
+		return seq_after(f->seq, next_seq) ?
+		       send_nak(0, NAK_BAD_FRAME, "request out of order dropped") : 0;
 	}
 
+	if (f->type == WIRE_HELLO) {
+		/* A new session: whatever was kept belongs to the last one. */
+		for (i = 0; i < REPLY_WINDOW; i++)
+			kept[i].valid = false;
+		ordered = true;
+	}
+	next_seq = f->seq + 1;
 	lockstep_ctx.seq = f->seq;
 	switch (f->type) {
 	case WIRE_HELLO:
@@ -368,6 +639,12 @@ static int handle_frame(const struct wire_frame_in *f)
 		break;
 	case WIRE_COVERAGE:
 		ret = do_coverage(f);
+		break;
+	case WIRE_STEP:
+		ret = do_step(f);
+		break;
+	case WIRE_BARE:
+		ret = do_bare(f);
 		break;
 #ifdef LOCKSTEP_RTKIT
 	case WIRE_RTKIT:
@@ -401,6 +678,9 @@ static int serve(void)
 			if (r)
 				return -1;
 		}
+		/* Everything that arrived is answered: now the replies go out. */
+		if (flush_out())
+			return -1;
 
 		pfd[0].fd = link_fds.in_fd;
 		pfd[0].events = POLLIN;
@@ -552,7 +832,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* Writes must not block the reads that let the bench go on (write_all). */
+	fcntl(link_fds.out_fd, F_SETFL, fcntl(link_fds.out_fd, F_GETFL) | O_NONBLOCK);
 	crash_set_fd(link_fds.out_fd);
+	crash_set_queue(&out.data, &out.len);
 	wire_rx_init(&rx);
 	ret = serve();
 	crash_set_fd(-1);
@@ -564,7 +847,10 @@ int main(int argc, char **argv)
 	pt_reset();
 	wb_free(&payload);
 	wb_free(&reply);
-	wb_free(&last_reply);
+	wb_free(&delta_buf);
+	wb_free(&out);
+	for (int i = 0; i < REPLY_WINDOW; i++)
+		wb_free(&kept[i].bytes);
 	free(rx.buf);
 	return ret ? 1 : 0;
 }

@@ -7,7 +7,11 @@
  * corrupt the allocator, and so that free memory can stay poisoned (and,
  * in sanitizer builds, unreadable) until it is handed out again.
  * Allocation is deterministic: the same sequence of requests from a fresh
- * arena always yields the same addresses.
+ * arena always yields the same addresses, and so does the same sequence
+ * after a reclaim.
+ *
+ * What the bench holds of each block is kept in a shadow mapping at the
+ * block's offset, so that a sync can say exactly which words changed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +28,7 @@ enum {
 	PG_HEAD	= 1,	/* first page of a block, free or allocated */
 	PG_ALLOC = 2,	/* the block is allocated */
 	PG_FREE	= 4,	/* the block is on a free list */
-	PG_SENT	= 8,	/* the bench holds a copy (hash is that copy's) */
+	PG_SENT	= 8,	/* the bench holds a copy: the shadow */
 };
 
 struct arena_page {
@@ -35,7 +39,6 @@ struct arena_page {
 	uint8_t flags;
 	int8_t owner;
 	uint8_t dma_maps;
-	uint64_t hash;
 };
 
 struct freed_block {
@@ -44,8 +47,14 @@ struct freed_block {
 };
 
 uintptr_t lockstep_arena_va;
+static uint8_t *shadow;
 
 static struct arena_page pages[NPAGES];
+/*
+ * Pages at or above this, in whole top-order blocks, are as a reclaim left
+ * them: a reclaim only has to reset the metadata below it.
+ */
+static int32_t used_top;
 static int32_t free_list[LOCKSTEP_MAX_ORDER];
 /* Only blocks the bench holds go here, at most one entry per page. */
 static struct freed_block freed[NPAGES];
@@ -102,22 +111,32 @@ static void free_del(int32_t pfn, unsigned int order)
 	pg->flags = 0;
 }
 
-static void rebuild(void)
+static void *shadow_of(int32_t pfn)
+{
+	return shadow + ((uintptr_t)pfn << LOCKSTEP_PAGE_SHIFT);
+}
+
+/*
+ * Every page below @limit back to its pristine state, then every top-order
+ * block on the free list, pushed from the top down so the lowest is handed
+ * out first: the state of a fresh arena, whatever was used before.
+ */
+static void rebuild(int32_t limit)
 {
 	int32_t pfn;
 	int o;
 
 	for (o = 0; o < LOCKSTEP_MAX_ORDER; o++)
 		free_list[o] = -1;
-	for (pfn = 0; pfn < NPAGES; pfn++) {
+	for (pfn = 0; pfn < limit; pfn++) {
 		memset(&pages[pfn], 0, sizeof(pages[pfn]));
 		pages[pfn].head = -1;
 		pages[pfn].owner = -1;
 	}
-	/* Pushed from the top down, so the lowest block is handed out first. */
 	for (pfn = NPAGES - (1 << TOP_ORDER); pfn >= 0; pfn -= 1 << TOP_ORDER)
 		free_push(pfn, TOP_ORDER);
 	nfreed = 0;
+	used_top = 0;
 }
 
 int arena_init(void)
@@ -131,20 +150,30 @@ int arena_init(void)
 	lockstep_arena_va = (uintptr_t)va;
 	memset(va, ARENA_PAGE_POISON, LOCKSTEP_ARENA_SIZE);
 	ASAN_POISON_MEMORY_REGION(va, LOCKSTEP_ARENA_SIZE);
-	rebuild();
+	/* Only the pages of blocks the bench holds are ever touched here. */
+	va = mmap(NULL, LOCKSTEP_ARENA_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (va == MAP_FAILED)
+		return -1;
+	shadow = va;
+	rebuild(NPAGES);
 	return 0;
 }
 
-/* RESET: every block goes back, leaked or not, and the bench's copy is void. */
+/*
+ * RESET: every block goes back, leaked or not, and the bench's copy is void.
+ * Only what was used since the last reclaim is swept, so a reset costs what
+ * the case allocated, not the size of the arena.
+ */
 void arena_reclaim_all(void)
 {
 	int32_t pfn;
 
-	for (pfn = 0; pfn < NPAGES; pfn++)
+	for (pfn = 0; pfn < used_top; pfn++)
 		if ((pages[pfn].flags & (PG_HEAD | PG_ALLOC)) ==
 		    (PG_HEAD | PG_ALLOC))
 			poison(pfn, pages[pfn].order);
-	rebuild();
+	rebuild(used_top);
 }
 
 void *arena_alloc(unsigned int order, int owner)
@@ -162,6 +191,9 @@ void *arena_alloc(unsigned int order, int owner)
 
 	pfn = free_list[o];
 	free_del(pfn, o);
+	/* The whole top-order block is split from here on: a reclaim sweeps it. */
+	if (pfn + (1 << o) > used_top)
+		used_top = (pfn + (1 << TOP_ORDER)) & ~((1 << TOP_ORDER) - 1);
 	/* Keep the lower half, return the upper half to the free lists. */
 	while (o > order) {
 		o--;
@@ -177,7 +209,6 @@ void *arena_alloc(unsigned int order, int owner)
 	pg->order = order;
 	pg->owner = owner;
 	pg->dma_maps = 0;
-	pg->hash = 0;
 
 	ASAN_UNPOISON_MEMORY_REGION(pfn_va(pfn), order_bytes(order));
 	return pfn_va(pfn);
@@ -388,39 +419,96 @@ void arena_disown(int owner)
 			pages[pfn].owner = -1;
 }
 
-static uint64_t block_hash(int32_t pfn)
-{
-	const uint64_t *w = pfn_va(pfn);
-	size_t i, n = order_bytes(pages[pfn].order) / sizeof(*w);
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (i = 0; i < n; i++) {
-		h ^= w[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
+/*
+ * MEM_SYNC: whole blocks, those the bench has no copy of or whose words
+ * differ from its copy.
+ */
 void arena_sync_changed(arena_block_fn fn, void *arg)
 {
 	struct arena_page *pg;
+	uint32_t len;
 	int32_t pfn;
-	uint64_t h;
 
 	for_each_block(pfn) {
 		if (!is_alloc_head(pfn))
 			continue;
 		pg = &pages[pfn];
-		h = block_hash(pfn);
-		if ((pg->flags & PG_SENT) && pg->hash == h)
+		len = order_bytes(pg->order);
+		if ((pg->flags & PG_SENT) &&
+		    !memcmp(pfn_va(pfn), shadow_of(pfn), len))
 			continue;
-		if (fn(arg, pfn_pa(pfn), pfn_va(pfn), order_bytes(pg->order)))
+		if (fn(arg, pfn_pa(pfn), pfn_va(pfn), len))
 			return;
+		memcpy(shadow_of(pfn), pfn_va(pfn), len);
 		pg->flags |= PG_SENT;
-		pg->hash = h;
 	}
 }
 
+#define CHUNK_WORDS	8
+
+/*
+ * The runs of words of one block that differ from the shadow, each handed
+ * to ops->write and then copied into the shadow.  Runs one equal word apart
+ * are joined: a record header costs more than the word.
+ */
+static int delta_block(int32_t pfn, uint32_t len,
+		       const struct arena_delta_ops *ops, void *arg)
+{
+	const uint64_t *cur = pfn_va(pfn);
+	uint64_t *old = shadow_of(pfn);
+	size_t n = len / sizeof(*cur), i = 0, start, end;
+
+	while (i < n) {
+		/* Equal chunks are the common case: skip them with memcmp. */
+		if (!(i % CHUNK_WORDS) && i + CHUNK_WORDS <= n &&
+		    !memcmp(cur + i, old + i, CHUNK_WORDS * sizeof(*cur))) {
+			i += CHUNK_WORDS;
+			continue;
+		}
+		if (cur[i] == old[i]) {
+			i++;
+			continue;
+		}
+		start = i;
+		end = i + 1;
+		for (i = end; i < n && (cur[i] != old[i] ||
+					(i + 1 < n && cur[i + 1] != old[i + 1])); i++)
+			if (cur[i] != old[i])
+				end = i + 1;
+		if (ops->write(arg, pfn_pa(pfn) + start * sizeof(*cur),
+			       cur + start, (end - start) * sizeof(*cur)))
+			return 1;
+		memcpy(old + start, cur + start, (end - start) * sizeof(*cur));
+		i = end;
+	}
+	return 0;
+}
+
+int arena_sync_delta(const struct arena_delta_ops *ops, void *arg)
+{
+	struct arena_page *pg;
+	uint32_t len;
+	int32_t pfn;
+
+	for_each_block(pfn) {
+		if (!is_alloc_head(pfn))
+			continue;
+		pg = &pages[pfn];
+		len = order_bytes(pg->order);
+		if (!(pg->flags & PG_SENT)) {
+			if (ops->fresh(arg, pfn_pa(pfn), len))
+				return 1;
+			/* The bench starts the block as zeros; so does its shadow. */
+			memset(shadow_of(pfn), 0, len);
+			pg->flags |= PG_SENT;
+		} else if (!memcmp(pfn_va(pfn), shadow_of(pfn), len)) {
+			continue;
+		}
+		if (delta_block(pfn, len, ops, arg))
+			return 1;
+	}
+	return 0;
+}
 void arena_sync_freed(arena_block_fn fn, void *arg)
 {
 	unsigned int i;

@@ -53,6 +53,17 @@ void arena_disown(int owner);
 typedef int (*arena_block_fn)(void *arg, uint64_t pa, const void *va,
 			      uint32_t len);
 void arena_sync_changed(arena_block_fn fn, void *arg);
+/*
+ * STEP's table delta: blocks the bench has no copy of (@fresh: it starts
+ * them as zeros) and the runs of words that differ from its copy (@write),
+ * in address order.  A nonzero return from either stops the walk; what was
+ * not handed out stays pending, and the call returns 1.
+ */
+struct arena_delta_ops {
+	int (*fresh)(void *arg, uint64_t pa, uint32_t len);
+	int (*write)(void *arg, uint64_t pa, const void *va, uint32_t len);
+};
+int arena_sync_delta(const struct arena_delta_ops *ops, void *arg);
 /* Blocks the bench had a copy of and that were freed since; then forgotten. */
 void arena_sync_freed(arena_block_fn fn, void *arg);
 unsigned int arena_freed_pending(void);

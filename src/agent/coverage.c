@@ -71,12 +71,18 @@ void __sanitizer_cov_trace_pc(void)
 	dropped++;
 }
 
+/* Read once: STEP replies carry it at the end of every case. */
 static const char *image_path(void)
 {
 	static char path[4096];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	static int known;
+	ssize_t n;
 
-	path[n > 0 ? n : 0] = 0;
+	if (!known) {
+		n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+		path[n > 0 ? n : 0] = 0;
+		known = 1;
+	}
 	return path;
 }
 

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,15 @@ static int crash_fd = -1;
 static char desc[DESC_MAX + 1];
 static size_t desc_len;
 static uint8_t frame[WIRE_HDR_LEN + 10 + DESC_MAX + WIRE_CRC_LEN];
+
+static unsigned char *const *queue_data;
+static const size_t *queue_len;
+
+void crash_set_queue(unsigned char *const *data, const size_t *len)
+{
+	queue_data = data;
+	queue_len = len;
+}
 
 void crash_set_fd(int fd)
 {
@@ -121,6 +131,10 @@ static void send_crash(int sig)
 	memcpy(frame + n + 10, desc, desc_len);
 	n += plen;
 	le32(frame + n, crc32_ieee(0, frame, n));
+	/* The line is non-blocking for the serve loop; the last frame must get out whole. */
+	fcntl(crash_fd, F_SETFL, fcntl(crash_fd, F_GETFL) & ~O_NONBLOCK);
+	if (queue_data && queue_len && *queue_data && *queue_len)
+		write_all(crash_fd, *queue_data, *queue_len);
 	write_all(crash_fd, frame, n + WIRE_CRC_LEN);
 	/*
 	 * A pty hands written bytes to the reader's side asynchronously, and

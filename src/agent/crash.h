@@ -16,6 +16,11 @@
 void crash_init(void);
 /* Where CRASH frames go; -1 once the link is closed. */
 void crash_set_fd(int fd);
+/*
+ * Replies written but not yet on the line: they go out before the CRASH
+ * frame, so the bench gets them first (*data and *len are read at the crash).
+ */
+void crash_set_queue(unsigned char *const *data, const size_t *len);
 void crash_bug(const char *text) __attribute__((noreturn));
 /* Whether the agent was built with sanitizers (HELLO capability bit 3). */
 int crash_sanitized(void);

@@ -32,6 +32,8 @@ class WireDecoderFuzzTest {
         decode(new Frame(Frame.BATCH_REPLY, 1, payload));
         decode(new Frame(Frame.MEM_SYNC_REPLY, 1, payload));
         decode(new Frame(Frame.HELLO_REPLY, 1, payload));
+        decode(new Frame(Frame.STEP_REPLY, 1, payload));
+        decode(new Frame(Frame.BARE_REPLY, 1, payload));
     }
 
     private static void decode(Frame f) {
@@ -41,6 +43,10 @@ class WireDecoderFuzzTest {
                 case Frame.BATCH_REPLY -> WireCodec.batchReply(f.payload(), f.payload().length > 0 ? f.payload()[0] & 0xff : 0);
                 case Frame.MEM_SYNC_REPLY -> WireCodec.memSyncReply(f.payload());
                 case Frame.RESET_REPLY -> WireCodec.resetReply(f.payload());
+                // Every flag combination, and a table delta checked against an arena of 64 MiB.
+                case Frame.STEP_REPLY -> WireCodec.stepReply(f.payload(), f.payload().length > 0 ? f.payload()[0] & 7 : 0,
+                        f.payload().length > 1 ? f.payload()[1] & 0xff : 0, 0x8_0000_0000L, 64L << 20);
+                case Frame.BARE_REPLY -> WireCodec.bareReply(f.payload());
                 default -> { }
             }
         } catch (WireFormatException expected) {

@@ -52,6 +52,10 @@ public final class Campaign {
     private long runStart;
     private final Map<String, String> aliases = new java.util.HashMap<>();
     private final Timing timing = new Timing();
+    private Timeline timeline;
+    private GrowthLog growth;
+    private long loopStart;
+    private StimulusLog stimulus;
     /** Driver edge coverage from the agent (null when it reports none), the corpus, and whether cases start from it. */
     private DriverCoverage driverCoverage;
     private Corpus corpus;
@@ -72,7 +76,8 @@ public final class Campaign {
         }
     };
 
-    private record Lane(Generator gen, Session session, Coverage coverage) {
+    /** A configuration's generator, and the coverage that steers it. */
+    private record Lane(Generator gen, Coverage coverage) {
     }
 
     public Campaign(Target target, CampaignSettings settings, KnownDivergences known, PrintStream console) {
@@ -124,6 +129,27 @@ public final class Campaign {
         return this;
     }
 
+    /**
+     * Batches kept in flight (where the target and the format allow it; docs/performance.md). The
+     * stimulus of a seed depends on it when cases end early, so a resumed campaign uses the default.
+     * Coverage-guided campaigns keep one: the driver sites each batch reaches decide what comes
+     * after it.
+     */
+    public static final int DEFAULT_IN_FLIGHT = 2;
+
+    private int inFlight = DEFAULT_IN_FLIGHT;
+
+    public Campaign inFlight(int depth) {
+        inFlight = Math.max(1, depth);
+        return this;
+    }
+
+    /** Keeps a sample of the operations the target runs, for a driver-alone run over them (`lockstep bench`). */
+    public Campaign logging(StimulusLog log) {
+        stimulus = log;
+        return this;
+    }
+
     /** Runs until the budget is spent; returns the final summary (also on disk). */
     public CampaignSummary run() throws TargetFailure, IOException {
         Files.createDirectories(s.out());
@@ -150,8 +176,11 @@ public final class Campaign {
         }
         scheduler = guided && driverCoverage != null ? Scheduler.guided(space, corpus, guidance, s.batch()) : Scheduler.blind(space, guidance);
         writeSummary(false);
-        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl")); GrowthLog growth = new GrowthLog(s.out())) {
-            loop(start, random, timeline, growth);
+        Session session = new Session(target, s.config(), s.options(), coverage, timing).logging(stimulus);
+        try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"), target::agentPid); GrowthLog growth = new GrowthLog(s.out())) {
+            this.timeline = timeline;
+            this.growth = growth;
+            loop(start, random, session, timeline);
             timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
         }
@@ -173,7 +202,7 @@ public final class Campaign {
     private Lane lane(PgtableConfig config, SplittableRandom random) {
         return lanes.computeIfAbsent(config, c -> {
             Coverage own = space.single() ? coverage : Coverage.forConfig(c, coverage);
-            return new Lane(new Generator(c, random, s.misuseRate()), new Session(target, c, optionsFor(c), own, timing), own);
+            return new Lane(new Generator(c, random, s.misuseRate()), own);
         });
     }
 
@@ -185,77 +214,264 @@ public final class Campaign {
         return (c.format() == space.primary().format() ? s.options() : space.options()).forFormat(c.format());
     }
 
-    private void loop(long start, SplittableRandom random, Timeline timeline, GrowthLog growth) throws TargetFailure, IOException {
-        while (!budgetSpent(start)) {
-            cases++;
-            Scheduler.Plan plan = scheduler.next();
-            Lane lane = lane(plan.config(), random);
-            Generator gen = lane.gen();
-            Session session = lane.session();
-            session.begin();
-            List<Divergence> pending = new ArrayList<>();
-            boolean over = collect(pending, session.step(List.of(gen.alloc())));
-            ops++;
-            List<Op> given = plan.prefix();
-            gen.adopt(given);
-            int allowance = plan.allowance() == Scheduler.FULL_LENGTH ? gen.caseLength() : plan.allowance();
-            int done = 0;
-            int caseSites = 0;
-            int keep = 1;   // the case up to its last operation that reached a new site: what the corpus keeps
-            while (!over && done < allowance && !budgetSpent(start)) {
-                List<Op> batch = done < given.size()
-                        ? given.subList(done, Math.min(given.size(), done + s.batch())).stream()
-                                .map(op -> Generator.inRegion(plan.config(), op)).toList()
-                        : gen.batch(session.model(), Math.min(s.batch(), allowance - done), lane.coverage().empty());
-                over = collect(pending, session.step(batch));
-                ops += batch.size();
-                done += batch.size();
+    /**
+     * The generator's side of one case: the {@link Scheduler}'s plan for it (configuration, the
+     * operations it starts with, its allowance), its alloc riding with the first batch, and in a
+     * blind campaign its FREE with the last, so a short case is one round trip; each batch is
+     * generated from the contract as the batches before it left it, whether or not their answers
+     * are in yet. In a coverage-guided campaign the allowance may grow after each batch (the sites
+     * it reached), so the FREE goes once the allowance is spent.
+     */
+    private final class CasePlan {
+        final Scheduler.Plan plan;
+        final Lane lane;
+        final Session.CaseState caseState;
+        final List<Divergence> pending = new ArrayList<>();
+        private final Op alloc;
+        private final List<Op> given;
+        private int allowance;
+        private int done;
+        private boolean first = true;
+        private boolean finished;
+        /** Driver sites new to the campaign its batches reached, and the prefix the corpus keeps. */
+        int caseSites;
+        int keep = 1;
+
+        CasePlan(Scheduler.Plan plan, Lane lane, Session session) {
+            this.plan = plan;
+            this.lane = lane;
+            PgtableConfig c = plan.config();
+            caseState = session.begin(c, optionsFor(c), lane.coverage());
+            alloc = lane.gen().alloc();
+            given = plan.prefix();
+            lane.gen().adopt(given);
+            allowance = plan.allowance() == Scheduler.FULL_LENGTH ? lane.gen().caseLength() : plan.allowance();
+        }
+
+        /** No more batches: the last was sent, or the case is over. */
+        boolean done() {
+            return finished || caseState.over();
+        }
+
+        List<Op> next(Session session) {
+            long g0 = System.nanoTime();
+            List<Op> batch;
+            if (done < given.size()) {
+                batch = given.subList(done, Math.min(given.size(), done + s.batch())).stream()
+                        .map(op -> Generator.inRegion(plan.config(), op)).toList();
+            } else if (done < allowance) {
+                batch = lane.gen().batch(first ? session.emptyModel() : session.model(), Math.min(s.batch(), allowance - done),
+                        lane.coverage().empty());
+            } else {
+                batch = List.of();
+            }
+            timing.generator(System.nanoTime() - g0);
+            // Guided, the FREE waits for the allowance the last batch's sites leave.
+            finished = scheduler.guided() ? batch.isEmpty() : done + batch.size() >= allowance;
+            List<Op> frame = new ArrayList<>(batch.size() + 2);
+            if (first) {
+                frame.add(alloc);
+            }
+            frame.addAll(batch);
+            if (finished) {
+                frame.add(new Op.Free(0));
+            }
+            done += batch.size();
+            first = false;
+            return frame;
+        }
+    }
+
+    /**
+     * Keeps the session's batches in flight: generates and sends while there is room, judges the
+     * oldest when its answer is in. A case whose divergences need shrinking (a title not seen
+     * before) waits until nothing is in flight, since shrinking uses the target; the case then being
+     * generated is rebuilt on the agent afterwards. When the budget is spent, what is still in
+     * flight is thrown away unjudged, so a run stops where its judged operations stop.
+     */
+    private void loop(long start, SplittableRandom random, Session session, Timeline timeline) throws TargetFailure, IOException {
+        loopStart = start;
+        // Guided, what the sites of a batch say decides what comes after it: one batch at a time.
+        session.inFlight(scheduler.guided() ? 1 : inFlight);
+        CasePlan plan = null;
+        Map<Session.CaseState, CasePlan> plans = new LinkedHashMap<>();
+        List<CasePlan> toRecord = new ArrayList<>();
+        boolean spent = false;
+        while (true) {
+            // Batches sent in one go (a case's first ones) leave in one write.
+            session.hold();
+            while (!spent && toRecord.isEmpty() && session.inFlight() < session.depth()) {
+                if (budgetSpent(start)) {
+                    spent = true;
+                    session.discardInFlight();
+                    break;
+                }
+                if (plan != null && !plan.done() && session.inFlight() > 0 && !survival.worthIt()) {
+                    // Sending more of this case before its answer is in would mostly be wasted.
+                    break;
+                }
+                if (plan == null || plan.done()) {
+                    cases++;
+                    Scheduler.Plan next = scheduler.next();
+                    plan = new CasePlan(next, lane(next.config(), random), session);
+                    plans.put(plan.caseState, plan);
+                }
+                session.submit(plan.next(session));
+            }
+            session.release();
+            if (session.inFlight() == 0) {
+                if (!toRecord.isEmpty()) {
+                    recordAll(toRecord);
+                    if (!spent) {
+                        session.rebuildCurrent();
+                    }
+                    continue;
+                }
+                break;
+            }
+            Session.Collected got = session.collect();
+            ops += got.judged();
+            // Null for a batch of a case that ended before it: it was run, but is not judged.
+            CasePlan owner = plans.get(got.caseState());
+            if (owner != null) {
+                collect(owner.pending, got.divergences());
+                survival.saw(!got.caseEnded() || owner.finished && !hasFatal(got.divergences()));
                 if (scheduler.guided()) {
                     int fresh = pollDriverCoverage();
                     if (fresh > 0) {
-                        caseSites += fresh;
-                        keep = session.history().size();
-                        growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), fresh, plan.config(), plan.origin().name().toLowerCase(java.util.Locale.ROOT));
+                        owner.caseSites += fresh;
+                        owner.keep = owner.caseState.history().size();
+                        growth.grew(seconds(), ops, edgesHit(), fresh, owner.plan.config(), origin(owner));
                     }
-                    allowance = scheduler.allowance(plan, allowance, done, fresh);
+                    owner.allowance = scheduler.allowance(owner.plan, owner.allowance, owner.done, fresh);
                 }
-                status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
-                timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
-                        coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
-                maybeWriteSummary();
             }
-            if (!over) {
-                collect(pending, session.step(List.of(new Op.Free(0))));
-                ops++;
-            }
-            // Shrinking resets the target, so findings are worked on once the case is over.
-            List<Op> history = List.copyOf(session.history());
-            int tail = pollDriverCoverage();
-            if (tail > 0) {
-                caseSites += tail;
-                keep = history.size();
-                growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), tail, plan.config(), plan.origin().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            scheduler.finished(plan, done + 1, caseSites);
-            if (caseSites > 0) {
-                List<Op> kept = new ArrayList<>(history.subList(0, keep));
-                if (!(kept.get(kept.size() - 1) instanceof Op.Free)) {
-                    kept.add(new Op.Free(0));
+            long b1 = System.nanoTime();
+            if (owner != null && got.caseEnded()) {
+                plans.remove(got.caseState());
+                if (endCase(owner)) {
+                    toRecord.add(owner);
                 }
-                int parted = pending.stream().filter(Divergence::fatal).mapToInt(Divergence::opIndex).findFirst().orElse(-1);
-                corpus.add(kept, caseSites, parted < kept.size() ? parted : -1, plan.config(), optionsFor(plan.config()),
-                        s.seed(), s.batch());
             }
-            for (Divergence d : pending) {
-                record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)), plan.config());
-            }
-            if (!pending.isEmpty()) {
-                int shrunk = pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
-                if (shrunk > 0) {
-                    growth.grew(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, edgesHit(), shrunk, plan.config(), "shrinking");
-                }
+            status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
+            timeline.maybeRecord(seconds(), ops, findings.all().size(), findings.knownCount(),
+                    coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
+            maybeWriteSummary();
+            timing.bookkeeping(System.nanoTime() - b1);
+            if (!spent && budgetSpent(start)) {
+                spent = true;
+                session.discardInFlight();
             }
         }
+        // Cases the budget cut short: what they found is recorded all the same.
+        for (CasePlan p : plans.values()) {
+            if (!p.pending.isEmpty()) {
+                toRecord.add(p);
+            }
+        }
+        if (!toRecord.isEmpty()) {
+            recordAll(toRecord);
+        }
+    }
+
+    private double seconds() {
+        return elapsedBefore + (System.nanoTime() - loopStart) / 1e9;
+    }
+
+    private static String origin(CasePlan p) {
+        return p.plan.origin().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean hasFatal(List<Divergence> ds) {
+        return !ds.isEmpty() && ds.get(ds.size() - 1).fatal();
+    }
+
+    private final Survival survival = new Survival();
+
+    /**
+     * How often a case goes on after a batch, over the last batches judged: sending a case's next
+     * batch before the answer to its last is in pays (the line's wait is hidden) only when the case
+     * usually survives; a case that dies leaves what was sent after it wasted. The next case's first
+     * batch is never wasted (it starts with a RESET), so that is always sent ahead. Decided from
+     * judged answers in order, so a seed still gives one stimulus.
+     */
+    static final class Survival {
+        private static final int WINDOW = 64;
+        /** Below this share of surviving batches, the bench waits for each answer within a case. */
+        private static final double WORTH_IT = 0.4;
+        private final boolean[] outcomes = new boolean[WINDOW];
+        private int seen;
+        private int survived;
+
+        void saw(boolean went) {
+            if (seen >= WINDOW && outcomes[seen % WINDOW]) {
+                survived--;
+            }
+            outcomes[seen % WINDOW] = went;
+            survived += went ? 1 : 0;
+            seen++;
+        }
+
+        boolean worthIt() {
+            int n = Math.min(seen, WINDOW);
+            return n == 0 || survived >= WORTH_IT * n;
+        }
+    }
+
+    /**
+     * A case is over: its coverage news, what the scheduler books for it and its corpus entry; its
+     * findings counted at once when their titles are known, else it is returned true to be recorded
+     * once nothing is in flight.
+     */
+    private boolean endCase(CasePlan p) throws TargetFailure, IOException {
+        List<Op> history = List.copyOf(p.caseState.history());
+        int tail = pollDriverCoverage();
+        if (tail > 0) {
+            p.caseSites += tail;
+            p.keep = history.size();
+            growth.grew(seconds(), ops, edgesHit(), tail, p.plan.config(), origin(p));
+        }
+        scheduler.finished(p.plan, p.done + 1, p.caseSites);
+        if (p.caseSites > 0 && corpus != null) {
+            List<Op> kept = new ArrayList<>(history.subList(0, Math.min(p.keep, history.size())));
+            if (!(kept.get(kept.size() - 1) instanceof Op.Free)) {
+                kept.add(new Op.Free(0));
+            }
+            int parted = p.pending.stream().filter(Divergence::fatal).mapToInt(Divergence::opIndex).findFirst().orElse(-1);
+            corpus.add(kept, p.caseSites, parted < kept.size() ? parted : -1, p.plan.config(), optionsFor(p.plan.config()),
+                    s.seed(), s.batch());
+        }
+        boolean fresh = false;
+        for (Divergence d : p.pending) {
+            fresh |= !findings.contains(aliases.getOrDefault(d.title(), d.title()));
+        }
+        if (fresh) {
+            return true;
+        }
+        for (Divergence d : p.pending) {
+            record(d, history, p.plan.config());
+        }
+        return false;
+    }
+
+    /** Shrinks and stores the findings of the cases waiting for it (nothing is in flight). */
+    private void recordAll(List<CasePlan> waiting) throws TargetFailure, IOException {
+        long b0 = System.nanoTime();
+        long findingsBefore = shrinkNanos;
+        PgtableConfig last = null;
+        for (CasePlan p : waiting) {
+            List<Op> history = List.copyOf(p.caseState.history());
+            for (Divergence d : p.pending) {
+                record(d, history.subList(0, Math.min(history.size(), d.opIndex() + 1)), p.plan.config());
+            }
+            last = p.plan.config();
+        }
+        waiting.clear();
+        int shrunk = pollDriverCoverage();   // what shrinking reached is the campaign's, but no case's
+        if (shrunk > 0 && last != null) {
+            growth.grew(seconds(), ops, edgesHit(), shrunk, last, "shrinking");
+        }
+        timing.bookkeeping(System.nanoTime() - b0 - (shrinkNanos - findingsBefore));
     }
 
     /** Driver sites new to the campaign since the last poll (0 without coverage). */
@@ -339,10 +555,11 @@ public final class Campaign {
         attachments.put("reproducer.lst", r.render());
         attachments.put("detail.txt", f.detail());
         allure.writeFinding(summary(System.nanoTime(), false), f, attachments);
-        shrinkNanos += System.nanoTime() - t0;
         status.message((f.known() ? "  known divergence (" + f.knownReason() + ")" : "  saved")
                 + ": " + f.title() + " -> " + s.out().resolve(f.reproducer()) + " (" + minimal.size() + " operations)");
         writeSummary(false);
+        // Everything spent on a new finding, saving it included, is not the loop's time.
+        shrinkNanos += System.nanoTime() - t0;
     }
 
     /**
@@ -427,6 +644,13 @@ public final class Campaign {
         health.put("cases", cases);
         health.put("shrink_millis", shrinkNanos / 1_000_000L);
         health.putAll(timing.asMap());
+        // Resident memory in KiB, now and at the peak: the bench's, and the agent's (-1 on a board).
+        ProcessMemory self = ProcessMemory.self();
+        ProcessMemory agent = ProcessMemory.of(target.agentPid());
+        health.put("rss_kb", self.rssKb());
+        health.put("rss_peak_kb", self.peakKb());
+        health.put("agent_rss_kb", agent.rssKb());
+        health.put("agent_rss_peak_kb", Math.max(agent.peakKb(), timeline == null ? -1 : timeline.agentPeakKb()));
         return new CampaignSummary(CampaignSummary.SCHEMA, VERSION, s.command(), target.describe(), formatLabel(),
                 granuleLabel(), s.seed(), ops, elapsed, ops / fuzzing, startedAt, Instant.now(), complete,
                 findings.all(), cov, health);

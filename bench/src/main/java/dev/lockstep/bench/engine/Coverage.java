@@ -6,6 +6,8 @@ import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.vmsa.Granule;
 import dev.lockstep.models.iopgtable.Prot;
 import dev.lockstep.models.iopgtable.UnmapSituation;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -14,11 +16,18 @@ import java.util.TreeMap;
 /**
  * Functional coverage: named bins counted as the scoreboard sees operations and walks. The bins a
  * configuration can reach are enumerated up front, so "hit / total" means something.
+ *
+ * <p>Bins are hit several times per operation, so counting is a hash lookup on a key whose hash is
+ * already known, and what the generator and the status line ask for every batch (the empty bins,
+ * how many are hit) is kept up to date as bins are first hit, not recomputed.
  */
 public final class Coverage {
     private final boolean counting;
     private final Set<String> universe = new LinkedHashSet<>();
-    private final Map<String, Long> counts = new TreeMap<>();
+    private final Map<String, long[]> counts = new HashMap<>();
+    /** Bins of the universe not hit yet, in the universe's order; null until first asked for. */
+    private Set<String> empty;
+    private long universeHit;
     /** The campaign's coverage, when this one counts the cases of one of its configurations. */
     private Coverage campaign;
 
@@ -79,7 +88,15 @@ public final class Coverage {
      */
     public void widen(Iterable<PgtableConfig> configs) {
         for (PgtableConfig cfg : configs) {
-            universe.addAll(forConfig(cfg).universe);
+            for (String bin : forConfig(cfg).universe) {
+                if (universe.add(bin)) {
+                    if (counts.containsKey(bin)) {
+                        universeHit++;
+                    } else if (empty != null) {
+                        empty.add(bin);
+                    }
+                }
+            }
         }
     }
 
@@ -104,17 +121,37 @@ public final class Coverage {
 
     public void hit(String bin) {
         if (counting) {
-            counts.merge(bin, 1L, Long::sum);
+            long[] c = counts.get(bin);
+            if (c == null) {
+                firstHit(bin, 1);
+            } else {
+                c[0]++;
+            }
         }
         if (campaign != null) {
             campaign.hit(bin);
         }
     }
 
+    private void firstHit(String bin, long count) {
+        counts.put(bin, new long[] {count});
+        if (universe.contains(bin)) {
+            universeHit++;
+            if (empty != null) {
+                empty.remove(bin);
+            }
+        }
+    }
+
     /** Sets a bin's count from an earlier run of the same campaign (resume). */
     public void restore(String bin, long count) {
         if (counting && count > 0) {
-            counts.put(bin, count);
+            long[] c = counts.get(bin);
+            if (c == null) {
+                firstHit(bin, count);
+            } else {
+                c[0] = count;
+            }
         }
     }
 
@@ -123,17 +160,22 @@ public final class Coverage {
     }
 
     public long binsHit() {
-        return universe.stream().filter(counts::containsKey).count();
+        return universeHit;
     }
 
-    /** Bins of the universe not hit yet: the generator steers toward them. */
+    /** Bins of the universe not hit yet: the generator steers toward them. A live, read-only view. */
     public Set<String> empty() {
-        Set<String> e = new LinkedHashSet<>(universe);
-        e.removeAll(counts.keySet());
-        return e;
+        if (empty == null) {
+            empty = new LinkedHashSet<>(universe);
+            empty.removeAll(counts.keySet());
+        }
+        return Collections.unmodifiableSet(empty);
     }
 
+    /** Every bin hit, with its count, in name order. */
     public Map<String, Long> counts() {
-        return counts;
+        Map<String, Long> m = new TreeMap<>();
+        counts.forEach((k, v) -> m.put(k, v[0]));
+        return m;
     }
 }

@@ -39,6 +39,11 @@ final class DartJudge implements FormatJudge {
     @Override
     public PgtableContract newContract() {
         walk = null;
+        return emptyContract();
+    }
+
+    @Override
+    public PgtableContract emptyContract() {
         return new DartContract(DartConfig.of(config, List.of()), options, config.has(dev.lockstep.models.iopgtable.Quirk.NO_PERMS));
     }
 
@@ -71,30 +76,95 @@ final class DartJudge implements FormatJudge {
     }
 
     @Override
+    public List<TableRef> roots() {
+        if (walk == null) {
+            return List.of();
+        }
+        List<TableRef> out = new ArrayList<>();
+        int shift = walk.shiftOf(walk.startLevel()) + walk.bitsPerLevel();
+        for (int i = 0; i < walk.ttbrCount(); i++) {
+            long base = i;
+            walk.ttbr(i).ifPresent(t -> out.add(new TableRef(t, walk.startLevel(), base << shift, walk.pageSize(),
+                    1L << walk.shiftOf(walk.startLevel()))));
+        }
+        return out;
+    }
+
+    @Override
+    public Decision where(PhysicalMemory memory, long va) {
+        return decision(va, DartWalker.walk(walk, memory, va));
+    }
+
+    @Override
+    public long inputLimit() {
+        return config.inputLimit();
+    }
+
+    @Override
     public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
         DartTranslation t = DartWalker.walk(walk, memory, va);
-        String bin = t instanceof DartTranslation.Translated ? "walk/page/L3"
-                : "walk/fault-" + ((DartTranslation.Fault) t).kind().name().toLowerCase();
+        String bin = t instanceof DartTranslation.Translated ? "walk/page/L3" : faultBin(((DartTranslation.Fault) t).kind());
+        Decision where = decision(va, t);
         List<Stage1Semantics.Mismatch> mm = DartSemantics.compare(expected, va, t, layout, options);
         if (!mm.isEmpty()) {
-            return new Judgement(mm, bin, detail(va, expected, t, mm));
+            return new Judgement(mm, bin, () -> detail(va, expected, t, mm), where);
         }
         if (expected.isEmpty() || !(t instanceof DartTranslation.Translated tr)) {
-            return new Judgement(mm, bin, "");
+            return new Judgement(bin, where);
         }
         // Depth 4: where the meaning agrees, the leaf written against the leaf predicted.
         long actual = tr.steps().get(tr.steps().size() - 1).raw();
         long predicted = DartEncoding.leaf(expected.get(), va, layout, config.granule().size(), options);
         List<LpaeEncoding.FieldDiff> diffs = DartEncoding.diff(predicted, actual, layout);
         if (diffs.isEmpty()) {
-            return new Judgement(mm, bin, "");
+            return new Judgement(bin, where);
         }
-        StringBuilder sb = new StringBuilder();
-        sb.append("iova ").append(Sizes.hex(va)).append(", mapped by ").append(expected.get()).append('\n');
-        sb.append(String.format("predicted leaf: 0x%016x%nwritten   leaf: 0x%016x%n", predicted, actual));
-        sb.append(FormatJudge.diffTable(diffs));
-        sb.append("Options in effect: ").append(options.asMap()).append('\n');
-        return new Judgement(mm, bin, "", diffs, "dart leaf", sb.toString());
+        return new Judgement(mm, bin, () -> "", diffs, "dart leaf", () -> {
+            StringBuilder sb = new StringBuilder();
+            sb.append("iova ").append(Sizes.hex(va)).append(", mapped by ").append(expected.get()).append('\n');
+            sb.append(String.format("predicted leaf: 0x%016x%nwritten   leaf: 0x%016x%n", predicted, actual));
+            sb.append(FormatJudge.diffTable(diffs));
+            sb.append("Options in effect: ").append(options.asMap()).append('\n');
+            return sb.toString();
+        }, where);
+    }
+
+    private final String[] faultBins = new String[16];
+
+    private String faultBin(dev.lockstep.models.dart.DartFaultKind k) {
+        String b = k.ordinal() < faultBins.length ? faultBins[k.ordinal()] : null;
+        if (b == null) {
+            b = "walk/fault-" + k.name().toLowerCase();
+            if (k.ordinal() < faultBins.length) {
+                faultBins[k.ordinal()] = b;
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The entry that decided t and the iovas it decides alike: a leaf or empty entry's page or
+     * table span; a missing TTBR's whole quarter (or half) of the aperture.
+     */
+    private Decision decision(long va, DartTranslation t) {
+        List<DartWalkStep> steps = t.steps();
+        if (steps.isEmpty()) {
+            if (!walk.acceptsIova(va)) {
+                return Decision.none(va, Long.MAX_VALUE);
+            }
+            long span = 1L << (walk.shiftOf(walk.startLevel()) + walk.bitsPerLevel());
+            return Decision.none(va & ~(span - 1), (va & ~(span - 1)) + span);
+        }
+        List<TableRef> path = new ArrayList<>(steps.size());
+        for (DartWalkStep s : steps) {
+            long span = 1L << (walk.shiftOf(s.level()) + walk.bitsPerLevel());
+            path.add(new TableRef(s.tableAddress(), s.level(), va & ~(span - 1), walk.pageSize(), 1L << walk.shiftOf(s.level())));
+        }
+        DartWalkStep last = steps.get(steps.size() - 1);
+        long size = 1L << walk.shiftOf(last.level());
+        // A subpage fault is decided by the leaf too: the whole page walks the same entry.
+        return new Decision(va & ~(size - 1), (va & ~(size - 1)) + size, last.pteAddress(), last.raw(),
+                last.tableAddress() + walk.pageSize(), t instanceof DartTranslation.Translated, path);
     }
 
     private static String describe(DartTranslation t) {

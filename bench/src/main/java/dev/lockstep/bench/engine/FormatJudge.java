@@ -11,6 +11,7 @@ import dev.lockstep.reports.Category;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the scoreboard needs from one page-table format: its contract, a check of the
@@ -19,8 +20,16 @@ import java.util.Optional;
  */
 interface FormatJudge {
 
-    /** A fresh contract for a table just allocated. */
+    /** A fresh contract for a table just allocated (and the judge forgets the last table's geometry). */
     PgtableContract newContract();
+
+    /** A contract mapping nothing, changing nothing in the judge: what a generator sees before an alloc. */
+    PgtableContract emptyContract();
+
+    /** Whether acceptCfg may replace the contract (the geometry the driver publishes decides it). */
+    default boolean contractFollowsCfg() {
+        return false;
+    }
 
     /**
      * Reads the cfg the driver filled in: the problems with it (depth 2, each one line), and
@@ -33,13 +42,55 @@ interface FormatJudge {
     Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected);
 
     /**
-     * Called once before a batch's probes are judged, with the tables and every probe: a judge that
-     * asks a slower oracle (the QEMU judge) asks about them all at once here.
+     * Called once before a batch's changes are judged, with the tables as they stand: a judge that
+     * asks a slower oracle (the QEMU judge) gives it the tables here, once, rather than per walk.
      */
-    default void prepare(TableMirror memory, long[] probes, int probeCount) {
+    default void prepare(TableMirror memory) {
+    }
+
+    /** Where va's walk is decided, without judging it: for finding where a table sits now. */
+    Decision where(PhysicalMemory memory, long va);
+
+    /** The tables every walk starts from (after a walkable cfg): one per TTBR in use. */
+    List<TableRef> roots();
+
+    /** The first input address outside the format's range, as an offset from {@link #inputBase}. */
+    long inputLimit();
+
+    /**
+     * The first input address of the format's range: 0, or the top 2^ias bytes of the space for the
+     * upper half of a split address space (ARM_TTBR1).
+     */
+    default long inputBase() {
+        return 0;
     }
 
     record AllocCheck(List<String> problems, boolean walkable, Optional<PgtableContract> contract) {}
+
+    /**
+     * A translation table as walks meet it: its address, the level of its descriptors, the first
+     * input address it maps, its size in bytes, and the input addresses each of its descriptors
+     * decides.
+     */
+    record TableRef(long address, int level, long vaBase, long bytes, long entrySpan) {}
+
+    /**
+     * Where a walk was decided: the descriptor that gave the translation or the fault, and the
+     * input addresses that descriptor decides alike, [regionStart, regionEnd). Every other input
+     * address of that region walks the same descriptors, so its judgement differs only by the
+     * offset. {@code path} holds the tables the walk went through, root first.
+     *
+     * @param descriptorAddress -1 when the walk was decided before any read (an input out of
+     *                          range, a TTBR not set)
+     * @param tableEnd          the first byte after the table holding the descriptor
+     * @param leaf              a translation (not a fault)
+     */
+    record Decision(long regionStart, long regionEnd, long descriptorAddress, long raw, long tableEnd, boolean leaf,
+                    List<TableRef> path) {
+        static Decision none(long va, long end) {
+            return new Decision(va, end, -1, 0, -1, false, List.of());
+        }
+    }
 
     /**
      * @param mismatches what disagrees (empty when the walk is what the contract says)
@@ -51,16 +102,59 @@ interface FormatJudge {
      *                   "qemu: semantics" when QEMU's walker judged the tables
      * @param category   what a mismatch is a finding of
      */
-    record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail, List<LpaeEncoding.FieldDiff> encoding,
-                     String encodingWhere, String encodingDetail, String family, Category category) {
+    record Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, Supplier<String> explain,
+                     List<LpaeEncoding.FieldDiff> encoding, String encodingWhere, Supplier<String> explainEncoding,
+                     Decision decision, String family, Category category) {
 
-        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail, List<LpaeEncoding.FieldDiff> encoding,
-                  String encodingWhere, String encodingDetail) {
-            this(mismatches, bin, detail, encoding, encodingWhere, encodingDetail, "semantics", Category.DRIVER_BUG);
+        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, Supplier<String> explain,
+                  List<LpaeEncoding.FieldDiff> encoding, String encodingWhere, Supplier<String> explainEncoding,
+                  Decision decision) {
+            this(mismatches, bin, explain, encoding, encodingWhere, explainEncoding, decision, "semantics", Category.DRIVER_BUG);
         }
 
-        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, String detail) {
-            this(mismatches, bin, detail, List.of(), "", "");
+        private static final Supplier<String> NOTHING = () -> "";
+
+        /** A judgement of depth 3 only: the detail is written only if someone reads it. */
+        Judgement(List<Stage1Semantics.Mismatch> mismatches, String bin, Supplier<String> explain, Decision decision) {
+            this(mismatches, bin, explain, List.of(), "", NOTHING, decision);
+        }
+
+        /** A judgement that agrees. */
+        Judgement(String bin, Decision decision) {
+            this(List.of(), bin, NOTHING, List.of(), "", NOTHING, decision);
+        }
+
+        boolean agrees() {
+            return mismatches.isEmpty() && encoding.isEmpty();
+        }
+
+        /** The walk and the expectation, for a finding's detail (depth 3). */
+        String detail() {
+            return explain.get();
+        }
+
+        /** The leaf predicted beside the leaf written (depth 4). */
+        String encodingDetail() {
+            return explainEncoding.get();
+        }
+
+        /**
+         * What decides a title: empty when the judgement agrees, else its first disagreement. Two
+         * judgements with the same verdict read the same finding.
+         */
+        String verdict() {
+            if (!mismatches.isEmpty()) {
+                return family + ": " + mismatches.get(0).key();
+            }
+            if (!encoding.isEmpty()) {
+                // Every field: each differing field is a finding of its own.
+                StringBuilder sb = new StringBuilder(encodingWhere);
+                for (LpaeEncoding.FieldDiff f : encoding) {
+                    sb.append(' ').append(f.field()).append(' ').append(f.expected()).append(' ').append(f.actual());
+                }
+                return sb.toString();
+            }
+            return "";
         }
     }
 

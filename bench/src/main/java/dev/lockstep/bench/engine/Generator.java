@@ -22,6 +22,12 @@ public final class Generator {
     private final long[] pgsizes;
     private long windowBase;
     private long windowSize;
+    /**
+     * The model's extents in iova order, taken once per batch: the model does not change while a
+     * batch is generated, and walking its map for every pick cost more than the rest of the generator.
+     */
+    private Mapping[] live = new Mapping[0];
+    private int liveCount;
 
     public Generator(PgtableConfig config, SplittableRandom random, double misuseRate) {
         this.config = config;
@@ -88,6 +94,9 @@ public final class Generator {
                 targets.add(b);
             }
         }
+        java.util.Collection<Mapping> all = model.mappings();
+        liveCount = all.size();
+        live = all.toArray(live);
         List<Op> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Op steered = targets.isEmpty() || random.nextInt(4) != 0 ? null : aim(model, targets.get(random.nextInt(targets.size())));
@@ -168,7 +177,8 @@ public final class Generator {
 
     private Mapping liveWith(PgtableContract model, java.util.function.Predicate<Mapping> p) {
         List<Mapping> matches = new ArrayList<>();
-        for (Mapping m : model.mappings()) {
+        for (int i = 0; i < liveCount; i++) {
+            Mapping m = live[i];
             if (p.test(m)) {
                 matches.add(m);
                 if (matches.size() == 32) {
@@ -280,17 +290,11 @@ public final class Generator {
     }
 
     private Mapping pickLive(PgtableContract model) {
-        int n = model.extentCount();
+        int n = liveCount;
         if (n == 0) {
             return null;
         }
-        int k = random.nextInt(n);
-        for (Mapping m : model.mappings()) {
-            if (k-- == 0) {
-                return m;
-            }
-        }
-        return null;
+        return live[random.nextInt(n)];
     }
 
     private long pickPgsize() {

@@ -40,7 +40,48 @@ final class MaliJudge implements FormatJudge {
     public PgtableContract newContract() {
         walk = null;
         seen = MaliSemantics.Attributes.none();
+        return emptyContract();
+    }
+
+    @Override
+    public PgtableContract emptyContract() {
         return new IoPgtableModel(config, options);
+    }
+
+    @Override
+    public List<TableRef> roots() {
+        return walk == null ? List.of()
+                : List.of(new TableRef(walk.base(), MaliConfig.START_LEVEL, 0, TABLE_BYTES, MaliConfig.leafSize(MaliConfig.START_LEVEL)));
+    }
+
+    @Override
+    public Decision where(PhysicalMemory memory, long va) {
+        return decision(va, MaliWalker.walk(walk, memory, va, maliOptions.maliAf()));
+    }
+
+    @Override
+    public long inputLimit() {
+        return config.inputLimit();
+    }
+
+    /** Every Mali table is one 4K page of 512 entries. */
+    private static final long TABLE_BYTES = 4096;
+
+    /** The entry that decided t, the input addresses it decides alike, and the tables the walk went through. */
+    private Decision decision(long va, MaliTranslation t) {
+        List<MaliTranslation.Step> steps = t.steps();
+        if (steps.isEmpty()) {
+            return Decision.none(va, Long.MAX_VALUE);
+        }
+        List<TableRef> path = new ArrayList<>(steps.size());
+        for (MaliTranslation.Step s : steps) {
+            long span = MaliConfig.leafSize(s.level()) * 512;
+            path.add(new TableRef(s.tableAddress(), s.level(), va & ~(span - 1), TABLE_BYTES, MaliConfig.leafSize(s.level())));
+        }
+        MaliTranslation.Step last = steps.get(steps.size() - 1);
+        long size = MaliConfig.leafSize(last.level());
+        return new Decision(va & ~(size - 1), (va & ~(size - 1)) + size, last.tableAddress() + 8L * last.index(), last.raw(),
+                last.tableAddress() + TABLE_BYTES, t instanceof MaliTranslation.Translated, path);
     }
 
     @Override
@@ -71,19 +112,21 @@ final class MaliJudge implements FormatJudge {
         String bin = t instanceof MaliTranslation.Translated tr
                 ? "walk/" + (tr.level() == 3 ? "page" : "block") + "/L" + tr.level()
                 : "walk/fault-" + ((MaliTranslation.Fault) t).kind().name().toLowerCase() + "/L" + ((MaliTranslation.Fault) t).level();
+        Decision where = decision(va, t);
         List<Stage1Semantics.Mismatch> mm = MaliSemantics.compare(expected, va, t, seen);
         if (!mm.isEmpty()) {
-            return new Judgement(mm, bin, detail(va, expected, t, mm));
+            String detail = detail(va, expected, t, mm);
+            return new Judgement(mm, bin, () -> detail, where);
         }
         if (expected.isEmpty() || !(t instanceof MaliTranslation.Translated tr)) {
-            return new Judgement(mm, bin, "");
+            return new Judgement(bin, where);
         }
         seen = seen.seen(expected.get().prot(), tr.attribute());
-        return encoding(va, expected.get(), tr, bin);
+        return encoding(va, expected.get(), tr, bin, where);
     }
 
     /** Depth 4: the leaf written against the leaf predicted, where the meaning is already right. */
-    private Judgement encoding(long va, Mapping m, MaliTranslation.Translated tr, String bin) {
+    private Judgement encoding(long va, Mapping m, MaliTranslation.Translated tr, String bin, Decision decision) {
         List<LpaeEncoding.FieldDiff> diffs = new ArrayList<>();
         int want = config.leafLevel(m.pgsize());
         if (!m.split() && tr.level() != want) {
@@ -93,9 +136,13 @@ final class MaliJudge implements FormatJudge {
         long predicted = MaliEncoding.leaf(m, va, tr.level(), tr.attrIndx(), options, maliOptions);
         diffs.addAll(MaliEncoding.diff(predicted, actual, tr.level()));
         if (diffs.isEmpty()) {
-            return new Judgement(List.of(), bin, "");
+            return new Judgement(bin, decision);
         }
         String where = "L" + tr.level() + (tr.level() == 3 ? " page" : " block");
+        return new Judgement(List.of(), bin, () -> "", diffs, where, () -> encodingDetail(va, m, where, predicted, actual, diffs), decision);
+    }
+
+    private String encodingDetail(long va, Mapping m, String where, long predicted, long actual, List<LpaeEncoding.FieldDiff> diffs) {
         StringBuilder sb = new StringBuilder();
         sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
         sb.append(String.format("predicted %s: 0x%016x%n", where, predicted));
@@ -103,7 +150,7 @@ final class MaliJudge implements FormatJudge {
         sb.append(FormatJudge.diffTable(diffs));
         sb.append("Options in effect: ").append(maliOptions.asMap()).append(", nonCacheableSh=").append(options.nonCacheableSh())
                 .append(", cacheableShareability=").append(options.cacheableShareability()).append('\n');
-        return new Judgement(List.of(), bin, "", diffs, where, sb.toString());
+        return sb.toString();
     }
 
     private String detail(long va, Optional<Mapping> m, MaliTranslation t, List<Stage1Semantics.Mismatch> mm) {

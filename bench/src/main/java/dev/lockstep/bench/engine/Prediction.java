@@ -14,7 +14,23 @@ import java.util.Set;
 record Prediction(String label, int status, long value, boolean misuse, Set<Integer> acceptable) {
 
     Prediction(String label, int status, long value, boolean misuse) {
-        this(label, status, value, misuse, Set.of(status));
+        this(label, status, value, misuse, only(status));
+    }
+
+    /** Set.of(status), kept for the statuses predictions use: one per operation would be garbage. */
+    private static final Set<Integer>[] ONLY = onlies();
+
+    @SuppressWarnings("unchecked")
+    private static Set<Integer>[] onlies() {
+        Set<Integer>[] a = new Set[160];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Set.of(-i);
+        }
+        return a;
+    }
+
+    private static Set<Integer> only(int status) {
+        return status <= 0 && status > -ONLY.length ? ONLY[-status] : Set.of(status);
     }
 
     /** Whether the driver's status and value are what the contract allows. */

@@ -65,6 +65,13 @@ final class QemuJudge implements FormatJudge {
     /** The registers the driver published, as AT wants them; null until a walkable alloc. */
     private Registers regs;
     private final Map<Long, List<AtOracle.Answer>> answers = new HashMap<>();
+    /** The tables of the batch being judged (prepared), loaded into QEMU's RAM at the first question about them. */
+    private TableMirror tables;
+    /** Whether QEMU's RAM holds the prepared tables yet, and which mirror it was last loaded from. */
+    private boolean fresh;
+    private TableMirror lastLoaded;
+    /** What was last loaded, block by block: copies, reused while a block's words stay the same. */
+    private Map<Long, long[]> loaded = new HashMap<>();
 
     private QemuJudge(VmsaJudge base, HardwareWalker walker, PgtableConfig config) {
         this.base = base;
@@ -117,7 +124,39 @@ final class QemuJudge implements FormatJudge {
     public PgtableContract newContract() {
         regs = null;
         answers.clear();
+        tables = null;
+        fresh = false;
         return base.newContract();
+    }
+
+    @Override
+    public PgtableContract emptyContract() {
+        return base.emptyContract();
+    }
+
+    @Override
+    public boolean contractFollowsCfg() {
+        return base.contractFollowsCfg();
+    }
+
+    @Override
+    public Decision where(PhysicalMemory memory, long va) {
+        return base.where(memory, va);
+    }
+
+    @Override
+    public List<TableRef> roots() {
+        return base.roots();
+    }
+
+    @Override
+    public long inputLimit() {
+        return base.inputLimit();
+    }
+
+    @Override
+    public long inputBase() {
+        return base.inputBase();
     }
 
     @Override
@@ -133,17 +172,27 @@ final class QemuJudge implements FormatJudge {
         return c;
     }
 
+    /** A batch's tables are about to be judged: QEMU is given them at its first question. */
     @Override
-    public void prepare(TableMirror memory, long[] probes, int probeCount) {
+    public void prepare(TableMirror memory) {
         answers.clear();
-        if (regs == null) {
-            return;
+        tables = memory;
+        fresh = true;
+    }
+
+    /**
+     * The mirror's blocks as QEMU's RAM should hold them: copies (the mirror changes its own in
+     * place), the same copy as last time for a block whose words did not change, so only what
+     * changed is written again.
+     */
+    private Map<Long, long[]> snapshot(TableMirror memory) {
+        Map<Long, long[]> now = new java.util.TreeMap<>();
+        for (Map.Entry<Long, long[]> e : memory.blocks().entrySet()) {
+            long[] before = loaded.get(e.getKey());
+            now.put(e.getKey(), before != null && java.util.Arrays.equals(before, e.getValue()) ? before : e.getValue().clone());
         }
-        java.util.LinkedHashSet<Long> vas = new java.util.LinkedHashSet<>();
-        for (int i = 0; i < probeCount; i++) {
-            vas.add(probes[i]);
-        }
-        ask(memory, new ArrayList<>(vas));
+        loaded = now;
+        return now;
     }
 
     private void ask(TableMirror memory, List<Long> vas) {
@@ -155,7 +204,12 @@ final class QemuJudge implements FormatJudge {
             }
         }
         try {
-            walker.load(memory.blocks());
+            TableMirror source = tables != null ? tables : memory;
+            if (fresh || source != lastLoaded) {
+                walker.load(snapshot(source));
+                lastLoaded = source;
+                fresh = false;
+            }
             List<AtOracle.Answer> all = walker.translateAll(queries);
             for (int i = 0; i < vas.size(); i++) {
                 answers.put(vas.get(i), all.subList(i * kinds.length, (i + 1) * kinds.length));
@@ -202,14 +256,16 @@ final class QemuJudge implements FormatJudge {
             } else {
                 note = "QEMU's walker finds nothing wrong here: the model's walker and the architecture's disagree on these tables.\n";
             }
-            return new Judgement(j.mismatches(), j.bin(), j.detail() + "\n" + note + detail, j.encoding(), j.encodingWhere(),
-                    j.encodingDetail(), j.family(), j.category());
+            String before = j.detail();
+            return new Judgement(j.mismatches(), j.bin(), () -> before + "\n" + note + detail, j.encoding(), j.encodingWhere(),
+                    j.explainEncoding(), j.decision(), j.family(), j.category());
         }
         if (!mm.isEmpty()) {
-            return new Judgement(mm, j.bin(), detail, List.of(), "", "", FAMILY, Category.DRIVER_BUG);
+            return new Judgement(mm, j.bin(), () -> detail, List.of(), "", () -> "", j.decision(), FAMILY, Category.DRIVER_BUG);
         }
         if (modelDiff != null) {
-            return new Judgement(List.of(modelDiff), j.bin(), detail, List.of(), "", "", MODEL_FAMILY, Category.MODEL_ERROR);
+            return new Judgement(List.of(modelDiff), j.bin(), () -> detail, List.of(), "", () -> "", j.decision(), MODEL_FAMILY,
+                    Category.MODEL_ERROR);
         }
         return j;
     }

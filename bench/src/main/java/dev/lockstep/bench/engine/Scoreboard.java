@@ -13,6 +13,7 @@ import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.models.iopgtable.Stage1Semantics;
 import dev.lockstep.models.iopgtable.UnmapOutcome;
+import dev.lockstep.models.iopgtable.UnmapSituation;
 import dev.lockstep.reports.Category;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,13 @@ public final class Scoreboard {
     private final Coverage coverage;
     private PgtableContract model;
     private boolean walkable;
+    private final Names names = new Names();
     private String lastLabel = "";
+
+    /** Judged semantic divergences a batch reports at most: a driver this wrong has given its titles. */
+    private static final int MAX_SEMANTIC_REPORTS = 8;
+
+    private final ChangeJudge changes;
 
     public Scoreboard(PgtableConfig config, ModelOptions options, Coverage coverage) {
         this(config, options, coverage, java.util.Optional.empty());
@@ -42,6 +49,13 @@ public final class Scoreboard {
         FormatJudge base = FormatJudge.of(config, options);
         this.judge = walker.map(w -> QemuJudge.over(base, w, config, options)).orElse(base);
         this.coverage = coverage;
+        // Seeded alike for every case, so a case replayed alone judges the same entries.
+        this.changes = new ChangeJudge(judge, coverage, new java.util.SplittableRandom(0x10c5));
+    }
+
+    /** A fresh contract of this format, mapping nothing. */
+    PgtableContract emptyModel() {
+        return judge.emptyContract();
     }
 
     /** The contract as it stands after the operations judged so far, or null outside a table's life. */
@@ -51,49 +65,143 @@ public final class Scoreboard {
 
     /** Applies op to the model and returns what the target must answer. */
     Prediction predict(Op op) {
+        if (op instanceof Op.Map m) {
+            MapOutcome o = model.map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+            int size = sizeIndex(o.leafLevel(), m.pgsize());
+            coverage.hit(names.mapBin(o.situation(), size));
+            coverage.hit(names.protBin(m.prot()));
+            // A call with no access rights says so first: its outcome hangs on the noAccessMap choice.
+            boolean noAccess = m.prot().noAccess() && o.situation() != MapSituation.NO_ACCESS;
+            return new Prediction(names.mapLabel(noAccess, o.situation(), m.pgsize()), o.status(), o.mappedBytes(),
+                    o.misuse(), o.acceptable());
+        }
+        if (op instanceof Op.Unmap u) {
+            UnmapOutcome o = model.unmap(u.iova(), u.pgsize(), u.pgcount());
+            coverage.hit(names.unmapBin(o.situation(), sizeIndex(o.leafLevel(), u.pgsize())));
+            return new Prediction(names.unmapLabel(o.situation(), u.pgsize()), 0, o.unmappedBytes(), o.misuse());
+        }
+        if (op instanceof Op.IovaToPhys q) {
+            long pa = model.iovaToPhys(q.iova());
+            coverage.hit(pa == 0 ? "iova_to_phys/unmapped" : "iova_to_phys/mapped");
+            return new Prediction(pa == 0 ? "iova_to_phys unmapped" : "iova_to_phys mapped", 0, pa, false);
+        }
         if (op instanceof Op.Alloc) {
             model = judge.newContract();
             walkable = false;
             return new Prediction("alloc", 0, 0, false);
         }
-        if (op instanceof Op.Free) {
-            model = null;
-            walkable = false;
-            return new Prediction("free", 0, 0, false);
-        }
-        if (op instanceof Op.Map m) {
-            MapOutcome o = model.map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
-            coverage.hit("map/" + o.situation().label() + "/" + sizeBin(o.leafLevel(), m.pgsize()));
-            coverage.hit("prot/" + m.prot());
-            // A call with no access rights says so first: its outcome hangs on the noAccessMap choice.
-            String noAccess = m.prot().noAccess() && o.situation() != MapSituation.NO_ACCESS ? "no-access " : "";
-            return new Prediction("map " + noAccess + o.situation().label() + " " + Sizes.size(m.pgsize()), o.status(), o.mappedBytes(),
-                    o.misuse(), o.acceptable());
-        }
-        if (op instanceof Op.Unmap u) {
-            UnmapOutcome o = model.unmap(u.iova(), u.pgsize(), u.pgcount());
-            coverage.hit("unmap/" + o.situation().label() + "/" + sizeBin(o.leafLevel(), u.pgsize()));
-            return new Prediction("unmap " + o.situation().label() + " " + Sizes.size(u.pgsize()), 0, o.unmappedBytes(), o.misuse());
-        }
-        Op.IovaToPhys q = (Op.IovaToPhys) op;
-        long pa = model.iovaToPhys(q.iova());
-        coverage.hit("iova_to_phys/" + (pa == 0 ? "unmapped" : "mapped"));
-        return new Prediction("iova_to_phys " + (pa == 0 ? "unmapped" : "mapped"), 0, pa, false);
+        model = null;
+        walkable = false;
+        return new Prediction("free", 0, 0, false);
     }
 
-    private static String sizeBin(int leafLevel, long pgsize) {
-        return leafLevel < 0 ? "other" : Sizes.size(pgsize);
+    /** The size bin of a call: its pgsize as log2, or 64 ("other") when the format has no leaf of it. */
+    private static int sizeIndex(int leafLevel, long pgsize) {
+        return leafLevel < 0 ? 64 : Long.numberOfTrailingZeros(pgsize);
+    }
+
+    /**
+     * Coverage bins and operation labels, spelled once per kind of outcome and size and then reused:
+     * an operation is judged in a fraction of a microsecond, and building these strings each time
+     * cost more than the model.
+     */
+    private static final class Names {
+        private final String[][] mapBins = new String[MapSituation.values().length][65];
+        private final String[][] unmapBins = new String[UnmapSituation.values().length][65];
+        private final String[][][] mapLabels = new String[2][MapSituation.values().length][65];
+        private final String[][] unmapLabels = new String[UnmapSituation.values().length][65];
+        private final String[] protBins = new String[Prot.ALL + 1];
+
+        String mapBin(MapSituation s, int size) {
+            String b = mapBins[s.ordinal()][size];
+            if (b == null) {
+                b = "map/" + s.label() + "/" + (size == 64 ? "other" : Sizes.size(1L << size));
+                mapBins[s.ordinal()][size] = b;
+            }
+            return b;
+        }
+
+        String unmapBin(UnmapSituation s, int size) {
+            String b = unmapBins[s.ordinal()][size];
+            if (b == null) {
+                b = "unmap/" + s.label() + "/" + (size == 64 ? "other" : Sizes.size(1L << size));
+                unmapBins[s.ordinal()][size] = b;
+            }
+            return b;
+        }
+
+        String protBin(Prot p) {
+            String b = protBins[p.bits()];
+            if (b == null) {
+                b = "prot/" + p;
+                protBins[p.bits()] = b;
+            }
+            return b;
+        }
+
+        /** "map [no-access ]SITUATION SIZE"; sizes that are not one power of two are spelled each time. */
+        String mapLabel(boolean noAccess, MapSituation s, long pgsize) {
+            if (Long.bitCount(pgsize) != 1) {
+                return "map " + (noAccess ? "no-access " : "") + s.label() + " " + Sizes.size(pgsize);
+            }
+            int size = Long.numberOfTrailingZeros(pgsize);
+            String l = mapLabels[noAccess ? 1 : 0][s.ordinal()][size];
+            if (l == null) {
+                l = "map " + (noAccess ? "no-access " : "") + s.label() + " " + Sizes.size(pgsize);
+                mapLabels[noAccess ? 1 : 0][s.ordinal()][size] = l;
+            }
+            return l;
+        }
+
+        String unmapLabel(UnmapSituation s, long pgsize) {
+            if (Long.bitCount(pgsize) != 1) {
+                return "unmap " + s.label() + " " + Sizes.size(pgsize);
+            }
+            int size = Long.numberOfTrailingZeros(pgsize);
+            String l = unmapLabels[s.ordinal()][size];
+            if (l == null) {
+                l = "unmap " + s.label() + " " + Sizes.size(pgsize);
+                unmapLabels[s.ordinal()][size] = l;
+            }
+            return l;
+        }
     }
 
     /** Predicts op, compares the target's result and events with it, and returns every divergence. */
     public List<Divergence> check(int opIndex, Op op, OpResult r, List<AgentEvent> events) {
-        Prediction p = predict(op);
+        return compare(opIndex, op, predict(op), r, events);
+    }
+
+    /**
+     * Whether the contract's later predictions would have to change because of this answer: the
+     * driver mapped less than the contract's chunk, which the contract allows and then follows
+     * (acceptShorterMap). A session that predicted ahead cannot follow it after the fact.
+     */
+    static boolean shortensTheContract(Op op, Prediction p, OpResult r) {
+        return op instanceof Op.Map && r.status() == 0 && p.status() == 0 && r.value() < p.value() && r.value() > 0;
+    }
+
+    /**
+     * Whether the contract's state depends on what the driver publishes at alloc (a stage-2 start
+     * level): then nothing after an alloc can be predicted before the alloc's answer is in.
+     */
+    boolean contractFollowsCfg() {
+        return judge.contractFollowsCfg();
+    }
+
+    /** Compares the target's result and events for op with what the contract predicted for it. */
+    List<Divergence> compare(int opIndex, Op op, Prediction p, OpResult r, List<AgentEvent> events) {
         lastLabel = p.label();
         List<Divergence> out = new ArrayList<>();
         if (r.status() == OpResult.BENCH_ERROR) {
             out.add(new Divergence("bench error: the agent refused " + op.kind(), 1, Category.MODEL_ERROR, opIndex,
                     "The agent rejected " + Reproducer.format(op) + " as malformed: a bench bug, not a driver finding."));
             return out;
+        }
+        if (walkable && op instanceof Op.Map m) {
+            changes.asked(m.iova(), m.iova() + m.pgsize() * Math.max(1, m.pgcount()));
+        } else if (walkable && op instanceof Op.Unmap u) {
+            changes.asked(u.iova(), u.iova() + u.pgsize() * Math.max(1, u.pgcount()));
         }
         if (op instanceof Op.Alloc a) {
             checkAlloc(opIndex, a, r, out);
@@ -145,52 +253,81 @@ public final class Scoreboard {
         FormatJudge.AllocCheck c = judge.acceptCfg(r.cfg());
         walkable = c.walkable();
         c.contract().ifPresent(m -> model = m);
+        changes.begin();
+        if (walkable) {
+            changes.rooted();
+        }
         if (!c.problems().isEmpty()) {
             out.add(new Divergence("alloc: the cfg the driver fills in disagrees (" + c.problems().get(0).replaceAll("[0-9]+|0x[0-9a-f]+", "N") + ")",
                     2, Category.DRIVER_BUG, opIndex, String.join("\n", c.problems()) + "\ncfg: " + r.cfg()));
         }
     }
 
-    /** Walks the driver's tables at each probe and compares with the contract (depth 3). */
-    public List<Divergence> checkSemantics(int opIndex, TableMirror memory, long[] probes, int probeCount) {
-        return checkSemantics(opIndex, memory, probes, probeCount, false);
+    /**
+     * Depths 3 and 4 over everything the batch just judged could have changed ({@link ChangeJudge}).
+     * With {@code afterOneOperation} the titles name the operation the tables were read after, which
+     * is only meaningful when a single operation ran since the last check.
+     */
+    public List<Divergence> checkChanges(int opIndex, TableMirror memory, boolean afterOneOperation) {
+        return model == null ? new ArrayList<>() : checkChanges(opIndex, memory, Expectations.of(model), afterOneOperation);
+    }
+
+    /** As above, against the contract's extents as they stood after the batch (a copy, when later batches were predicted). */
+    List<Divergence> checkChanges(int opIndex, TableMirror memory, Expectations expected, boolean afterOneOperation) {
+        List<Divergence> out = new ArrayList<>();
+        if (!walkable) {
+            return out;
+        }
+        changes.judge(memory, expected, (j, va) -> {
+            boolean stop = false;
+            for (Divergence d : divergences(j, va, expected, opIndex, afterOneOperation)) {
+                boolean seen = false;
+                for (Divergence x : out) {
+                    if (x.title().equals(d.title())) {
+                        seen = true;
+                        break;
+                    }
+                }
+                if (!seen) {
+                    out.add(d);
+                    stop |= d.fatal();
+                }
+            }
+            return stop || out.size() >= MAX_SEMANTIC_REPORTS;
+        });
+        return out;
+    }
+
+    /** Walks the last judge ran, for the bench's figures. */
+    long walks() {
+        return changes.walks();
     }
 
     /**
-     * As above; with {@code afterOneOperation} the title names the operation the tables were read
-     * after, which is only meaningful when a single operation ran since the last check.
+     * The findings of a judgement that disagrees: a semantic one titled by its first mismatch (and
+     * by the walker that judged it: the model's, or QEMU's), or one per differing field at depth 4,
+     * since each field's cause is its own and a known one must not hide the others.
      */
-    public List<Divergence> checkSemantics(int opIndex, TableMirror memory, long[] probes, int probeCount, boolean afterOneOperation) {
-        List<Divergence> out = new ArrayList<>();
-        if (!walkable || model == null) {
-            return out;
+    private List<Divergence> divergences(FormatJudge.Judgement j, long va, Expectations expected, int opIndex,
+                                         boolean afterOneOperation) {
+        String after = afterOneOperation ? " after " + lastLabel : "";
+        List<Stage1Semantics.Mismatch> mm = j.mismatches();
+        if (!mm.isEmpty()) {
+            Divergence d = new Divergence(j.family() + after + ": " + mm.get(0).key(), 3, j.category(), opIndex, j.detail());
+            // Wrong attributes on a right translation leave the address spaces in step.
+            boolean sameSpace = mm.stream().noneMatch(x -> x.field().equals("translation") || x.field().equals("output address"));
+            return List.of(sameSpace ? d.survivable() : d);
         }
-        judge.prepare(memory, probes, probeCount);
-        for (int i = 0; i < probeCount; i++) {
-            long va = probes[i];
-            FormatJudge.Judgement j = judge.judge(memory, va, model.lookup(va));
-            coverage.hit(j.bin());
-            List<Stage1Semantics.Mismatch> mm = j.mismatches();
-            if (!mm.isEmpty()) {
-                String after = afterOneOperation ? " after " + lastLabel : "";
-                Divergence d = new Divergence(j.family() + after + ": " + mm.get(0).key(), 3, j.category(), opIndex, j.detail());
-                // Wrong attributes on a right translation leave the address spaces in step.
-                boolean sameSpace = mm.stream().noneMatch(x -> x.field().equals("translation") || x.field().equals("output address"));
-                out.add(sameSpace ? d.survivable() : d);
-                return out;
+        List<Divergence> out = new ArrayList<>();
+        Prot prot = null;
+        for (LpaeEncoding.FieldDiff f : j.encoding()) {
+            if (prot == null) {
+                prot = expected.lookup(va).map(Mapping::prot).orElse(Prot.of(0));
             }
-            if (!j.encoding().isEmpty()) {
-                // One finding per field: each field's cause is its own, and a known one must not hide the others.
-                String after = afterOneOperation ? " after " + lastLabel : "";
-                for (LpaeEncoding.FieldDiff f : j.encoding()) {
-                    out.add(new Divergence("encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
-                            + (f.field().equals("output address") || f.field().equals("other bits") ? "other bits" : f.expected())
-                            + ", driver wrote " + (f.field().equals("output address") || f.field().equals("other bits") ? "these" : f.actual())
-                            + relevantProt(f.field(), model.lookup(probes[i]).map(Mapping::prot).orElse(Prot.of(0))),
-                            4, Category.DRIVER_BUG, opIndex, j.encodingDetail()).survivable());
-                }
-                return out;
-            }
+            boolean address = f.field().equals("output address") || f.field().equals("other bits");
+            out.add(new Divergence("encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
+                    + (address ? "other bits" : f.expected()) + ", driver wrote " + (address ? "these" : f.actual())
+                    + relevantProt(f.field(), prot), 4, Category.DRIVER_BUG, opIndex, j.encodingDetail()).survivable());
         }
         return out;
     }

@@ -6,42 +6,110 @@ import dev.lockstep.bench.wire.AgentEvent;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
-import dev.lockstep.models.iopgtable.PgtableContract;
-import dev.lockstep.models.iopgtable.Mapping;
+import dev.lockstep.bench.wire.StepReply;
+import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.reports.Category;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.SplittableRandom;
 
 /**
- * One case from alloc on: sends batches to the target (driver role), gathers results, events and
- * table memory (monitor role), and has the scoreboard judge them. A fatal divergence ends the case,
- * because after it model and driver no longer start from the same state; a survivable one (right
- * translation, wrong attributes; a WARN) is reported and the case goes on.
+ * Cases from alloc on: sends batches to the target (driver role), gathers results, events and table
+ * memory (monitor role), and has the scoreboard judge them. Each batch is one STEP: the operations,
+ * then the words of table memory they changed, in one round trip; a case's first step also resets
+ * the target, its last ends with the FREE (the tables are read before it), and every step brings
+ * the driver coverage news.
+ *
+ * <p>A fatal divergence ends the case, because after it model and driver no longer start from the
+ * same state; a survivable one (right translation, wrong attributes; a WARN) is reported and the
+ * case goes on.
+ *
+ * <p><b>Several batches in flight.</b> {@link #submit} sends a batch and returns; {@link #collect}
+ * judges the oldest one in flight when its answer is in. While the agent runs a batch, the bench
+ * generates, predicts and sends the next ones and judges the ones before, so neither side waits for
+ * the other or for the line. That works because the contract's state never depends on what the
+ * driver answers: the session predicts each batch when it sends it (the model runs ahead of the
+ * target, exactly as far as one batch at a time would have taken it), keeps a copy of the expected
+ * extents for judging the tables later, and compares the answers when they come. The one exception
+ * is a map the driver shortens and the contract then follows (acceptShorterMap): predicted ahead,
+ * the contract cannot follow it, so the case ends there without a finding (the 6.1 drivers never
+ * shorten a map). Formats whose contract depends on the geometry the driver publishes at alloc
+ * (stage 2) run one batch at a time. A case that ends early leaves its later batches in flight;
+ * they are run by the target but not judged, and the next case starts with a RESET regardless.
  *
  * <p>When the target says it killed its agent on purpose (--link-faults kill=N), the session
  * rebuilds the driver's state in the new agent by running the case's history again, checks that
- * every answer is the one judged the first time, and retries the interrupted batch: the case goes on
- * exactly as it would have on a target that never died, so a kill is never a finding.
+ * every answer is the one judged the first time, and sends again what was in flight: the case goes
+ * on exactly as it would have on a target that never died, so a kill is never a finding.
  */
 public final class Session {
     private final Target target;
     private final PgtableConfig config;
     private final ModelOptions options;
     private final Coverage coverage;
-    private final TableMirror mirror = new TableMirror();
-    private final List<Op> history = new ArrayList<>();
-    /** The target's answers to history, op by op: a rebuild after a kill must get the same ones. */
-    private final List<OpResult> answers = new ArrayList<>();
-    private final SplittableRandom probeRandom = new SplittableRandom(0x10c5);
-    private Scoreboard scoreboard;
-    private long[] probes = new long[256];
-    private int probeCount;
-
     private final Timing timing;
+    /** Mirrors of cases gone, to be used again: each one indexes the whole arena. */
+    private final ArrayDeque<TableMirror> spareMirrors = new ArrayDeque<>();
+    private final ArrayDeque<Flight> inFlight = new ArrayDeque<>();
+    /** The case batches are submitted to, or null before the first begin(). */
+    private CaseState current;
+    private int depth = 1;
+    /** Where the operations the target ran are kept for the driver-alone run, or null. */
+    private StimulusLog log;
+    private long speculationStops;
+
+    /**
+     * One case as the pipeline sees it: its own configuration, contract and judge, mirror, history
+     * and answers. Cases of different configurations (a campaign whose cases vary their ALLOC
+     * parameters) may be in flight one after the other.
+     */
+    public final class CaseState {
+        final PgtableConfig config;
+        final Scoreboard scoreboard;
+        final TableMirror mirror;
+        final List<Op> history = new ArrayList<>();
+        final List<OpResult> answers = new ArrayList<>();
+        /** Operations predicted so far (in speculative mode: submitted). */
+        int predicted;
+        boolean resetPending = true;
+        /** A fatal divergence (or a failure) ended it: batches of it still in flight are not judged. */
+        boolean over;
+        /** Its last batch (the one with its FREE) was submitted. */
+        boolean finished;
+        /** Batches of it in flight. */
+        int flying;
+
+        CaseState(PgtableConfig config, ModelOptions options, Coverage coverage) {
+            this.config = config;
+            // A target with a hardware walker (QEMU) has it judge the tables beside the model's walker.
+            scoreboard = new Scoreboard(config, options, coverage, target.hardwareWalker());
+            TableMirror m = spareMirrors.pollFirst();
+            mirror = m != null ? m : new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+            mirror.clear();
+        }
+
+        /** Every operation sent in this case, in order. */
+        public List<Op> history() {
+            return history;
+        }
+
+        /** Whether the case is over: ended by a fatal divergence, or its FREE was judged. */
+        public boolean over() {
+            return over;
+        }
+    }
+
+    /**
+     * A batch in flight: its case, its operations from index base of the case, where its tables are
+     * read, its predictions (null when predicted at collect) and the extents expected after it.
+     */
+    private record Flight(CaseState c, List<Op> batch, int base, int tablesAfter, boolean reset, Prediction[] predictions,
+                          Expectations expected) {}
+
+    /** What one collect judged: the batch's case, its divergences (the last one fatal if any is), and how many operations. */
+    public record Collected(CaseState caseState, List<Divergence> divergences, int judged, boolean caseEnded) {}
 
     public Session(Target target, PgtableConfig config, ModelOptions options, Coverage coverage) {
         this(target, config, options, coverage, new Timing());
@@ -55,87 +123,147 @@ public final class Session {
         this.coverage = coverage;
     }
 
-    /** Starts a fresh case on a target with no tables. */
-    public void begin() throws TargetFailure {
-        target.reset();
-        target.syncMemory();
-        mirror.clear();
-        history.clear();
-        answers.clear();
-        scoreboard = new Scoreboard(config, options, coverage, target.hardwareWalker());
+    /**
+     * Keeps up to depth batches in flight when the target takes several and the format allows
+     * predicting ahead; 1 (the default) judges each batch before the next is sent.
+     */
+    public Session inFlight(int depth) {
+        this.depth = Math.max(1, depth);
+        return this;
     }
 
-    public List<Op> history() {
-        return history;
+    /** How many batches may be in flight now. */
+    public int depth() {
+        boolean ahead = current == null || !current.scoreboard.contractFollowsCfg();
+        return ahead ? Math.min(depth, target.maxInFlight()) : 1;
     }
 
-    /** The model as it stands after the operations judged so far, or null before the first alloc. */
-    public PgtableContract model() {
-        return scoreboard.model();
+    /** Keeps every operation the target runs from here on (case by case) in log. */
+    public Session logging(StimulusLog log) {
+        this.log = log;
+        return this;
+    }
+
+    /** Starts a fresh case: its first step resets the target, so it starts with no tables. */
+    public CaseState begin() {
+        return begin(config, options, coverage);
     }
 
     /**
-     * Runs one batch and judges it: every divergence found, the last one fatal if any is. A crash
-     * or hang of the agent is returned as a divergence after the agent has been restarted; only a
-     * broken link or a target that will not restart throws.
+     * Starts a fresh case of another configuration than the session's, judged with these options and
+     * counted in this coverage.
+     */
+    public CaseState begin(PgtableConfig config, ModelOptions options, Coverage coverage) {
+        CaseState last = current;
+        current = new CaseState(config, options, coverage);
+        if (last != null) {
+            retire(last);
+        }
+        return current;
+    }
+
+    /** The case batches go to. */
+    public CaseState current() {
+        return current;
+    }
+
+    /** The operations of the current case so far. */
+    public List<Op> history() {
+        return current.history;
+    }
+
+    /** The model as predicted after every batch submitted so far, or null before the first alloc. */
+    public PgtableContract model() {
+        return current.scoreboard.model();
+    }
+
+    /** An empty contract of this case's format: what the generator sees before the alloc is judged. */
+    public PgtableContract emptyModel() {
+        return current.scoreboard.emptyModel();
+    }
+
+    /** Batches submitted and not yet collected. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    /** Batches submitted from now on go out together at {@link #release}: one write, one wake-up. */
+    public void hold() {
+        target.holdSteps();
+    }
+
+    public void release() throws TargetFailure {
+        target.releaseSteps();
+    }
+
+    /** Times a case ended because the driver shortened a map while later batches had been predicted. */
+    public long speculationStops() {
+        return speculationStops;
+    }
+
+    /**
+     * Runs one batch of the current case and judges it: every divergence found, the last one fatal
+     * if any is. A crash or hang of the agent is returned as a divergence after the agent has been
+     * restarted; only a broken link or a target that will not restart throws.
      */
     public List<Divergence> step(List<Op> batch) throws TargetFailure {
-        int base = history.size();
-        history.addAll(batch);
-        BatchReply reply;
-        long t0 = System.nanoTime();
-        try {
-            reply = executeSurvivingKills(batch, base);
-            timing.batch(System.nanoTime() - t0, reply.driverNanos());
-            answers.addAll(reply.results());
-        } catch (TargetFailure f) {
-            if (f.kind() == TargetFailure.Kind.LINK) {
-                throw f;
+        if (!inFlight.isEmpty()) {
+            throw new IllegalStateException("a step while " + inFlight.size() + " batches are in flight");
+        }
+        submit(batch);
+        return collect().divergences();
+    }
+
+    /** Operations the last collect judged. */
+    public int lastJudged() {
+        return lastJudged;
+    }
+
+    private int lastJudged;
+
+    /**
+     * Sends a batch of the current case. A batch that ends with a FREE (the end of a case) has its
+     * tables read before the FREE, so the FREE rides in the same round trip.
+     */
+    public void submit(List<Op> batch) throws TargetFailure {
+        CaseState c = current;
+        int n = batch.size();
+        int base = c.history.size();
+        c.history.addAll(batch);
+        boolean endsWithFree = n > 1 && batch.get(n - 1) instanceof Op.Free;
+        int tablesAfter = endsWithFree ? n - 1 : n > 0 && batch.get(n - 1) instanceof Op.Free ? -1 : n;
+        Prediction[] predictions = null;
+        Expectations expected = null;
+        if (depth() > 1) {
+            long m0 = System.nanoTime();
+            predictions = new Prediction[n];
+            int judgeFirst = endsWithFree ? n - 1 : n;
+            for (int i = 0; i < judgeFirst; i++) {
+                predictions[i] = c.scoreboard.predict(batch.get(i));
             }
-            Divergence d = failure(f, batch, base);
-            target.restart();
-            return List.of(d);
-        }
-        List<List<AgentEvent>> perOp = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            perOp.add(new ArrayList<>());
-        }
-        for (AgentEvent e : reply.events()) {
-            if (e.opIndex() >= 0 && e.opIndex() < batch.size()) {
-                perOp.get(e.opIndex()).add(e);
+            PgtableContract model = c.scoreboard.model();
+            if (tablesAfter >= 0 && model != null) {
+                expected = Expectations.copyOf(model);
             }
-        }
-        probeCount = 0;
-        long m0 = System.nanoTime();
-        List<Divergence> found = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Op op = batch.get(i);
-            List<Divergence> ds = scoreboard.check(base + i, op, reply.results().get(i), perOp.get(i));
-            for (Divergence d : ds) {
-                found.add(d);
-                if (d.fatal()) {
-                    timing.model(System.nanoTime() - m0);
-                    return found;
-                }
+            if (endsWithFree) {
+                predictions[n - 1] = c.scoreboard.predict(batch.get(n - 1));
             }
-            addProbes(op);
+            c.predicted += n;
+            timing.model(System.nanoTime() - m0);
         }
-        long s0 = System.nanoTime();
-        timing.model(s0 - m0);
-        mirror.apply(target.syncMemory());
-        long s1 = System.nanoTime();
-        timing.sync(s1 - s0);
-        PgtableContract model = scoreboard.model();
-        if (model != null) {
-            addSample(model.mappings());
+        if (endsWithFree || (n == 1 && batch.get(0) instanceof Op.Free)) {
+            c.finished = true;
         }
-        try {
-            found.addAll(scoreboard.checkSemantics(base + batch.size() - 1, mirror, probes, probeCount, batch.size() == 1));
-        } catch (QemuJudge.WalkerFailure f) {
-            throw new TargetFailure(TargetFailure.Kind.LINK, -1, f.getMessage());
-        }
-        timing.model(System.nanoTime() - s1);
-        return found;
+        Flight f = new Flight(c, batch, base, tablesAfter, c.resetPending, predictions, expected);
+        c.resetPending = false;
+        c.flying++;
+        inFlight.addLast(f);
+        send(f);
+    }
+
+    private void send(Flight f) throws TargetFailure {
+        // Coverage news come with every step: a case that ends early needs no round trip for them.
+        target.submit(f.reset(), f.batch(), f.tablesAfter(), true);
     }
 
     /** Kills in a row on one batch before the target counts as unusable (each kill is a full interval apart). */
@@ -143,10 +271,74 @@ public final class Session {
     /** Operations per frame when rebuilding: well under what the agent takes in one batch. */
     private static final int REBUILD_BATCH = 256;
 
-    private BatchReply executeSurvivingKills(List<Op> batch, int base) throws TargetFailure {
+    /** Waits for the oldest batch in flight and judges it. */
+    public Collected collect() throws TargetFailure {
+        Flight f = inFlight.peekFirst();
+        if (f == null) {
+            throw new IllegalStateException("collect with nothing in flight");
+        }
+        CaseState c = f.c();
+        StepReply stepped;
+        long t0 = System.nanoTime();
+        try {
+            stepped = collectSurvivingKills();
+        } catch (TargetFailure failure) {
+            if (failure.kind() == TargetFailure.Kind.LINK) {
+                throw failure;
+            }
+            // The agent crashed or hung in this batch: a finding if its case was still being judged.
+            // Everything in flight died with it; later cases lost their state and end here too.
+            inFlight.pollFirst();
+            target.restart();
+            List<Divergence> found = new ArrayList<>();
+            if (!c.over) {
+                Divergence d = failure(failure, f);
+                found.add(d);
+                lastJudged = d.opIndex() - f.base() + 1;
+            } else {
+                lastJudged = 0;
+            }
+            c.over = true;
+            for (Flight later : inFlight) {
+                later.c().over = true;
+                later.c().flying = 0;
+            }
+            inFlight.clear();
+            c.flying = 0;
+            retire(c);
+            return new Collected(c, found, lastJudged, true);
+        }
+        inFlight.pollFirst();
+        c.flying--;
+        timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
+        timing.ran(f.batch().size());
+        if (log != null) {
+            if (f.reset()) {
+                log.caseStarted();
+            }
+            log.ran(f.batch());
+        }
+        if (c.over) {
+            // Sent before its case ended: run by the target, judged by nobody.
+            lastJudged = 0;
+            retire(c);
+            return new Collected(c, List.of(), 0, false);
+        }
+        c.answers.addAll(stepped.batch().results());
+        List<Divergence> found = judge(f, stepped);
+        boolean ended = c.over || (c.finished && c.flying == 0);
+        if (ended) {
+            c.over = true;
+            retire(c);
+        }
+        return new Collected(c, found, lastJudged, ended);
+    }
+
+    /** Sends the same batches again after the agent was killed on purpose, and takes the first answer. */
+    private StepReply collectSurvivingKills() throws TargetFailure {
         for (int kills = 0; ; kills++) {
             try {
-                return target.execute(batch);
+                return target.collect();
             } catch (TargetFailure f) {
                 if (f.kind() != TargetFailure.Kind.INJECTED) {
                     throw f;
@@ -155,34 +347,176 @@ public final class Session {
                     throw new TargetFailure(TargetFailure.Kind.LINK, -1, "the agent was killed " + (kills + 1)
                             + " times on one batch; the kill interval is shorter than a batch");
                 }
-                rebuild(base);
+                Flight oldest = inFlight.peekFirst();
+                rebuild(oldest.c(), oldest.base());
+                for (Flight again : inFlight) {
+                    send(again);
+                }
             }
         }
     }
 
+    private List<Divergence> judge(Flight f, StepReply stepped) throws TargetFailure {
+        CaseState c = f.c();
+        List<Op> batch = f.batch();
+        int n = batch.size();
+        boolean endsWithFree = f.tablesAfter() == n - 1 && n > 1;
+        BatchReply reply = stepped.batch();
+        long m0 = System.nanoTime();
+        List<Divergence> found = new ArrayList<>();
+        lastJudged = n;
+        int judgeFirst = endsWithFree ? n - 1 : n;
+        if (check(f, reply, 0, judgeFirst, found)) {
+            timing.model(System.nanoTime() - m0);
+            return found;
+        }
+        long s0 = System.nanoTime();
+        timing.model(s0 - m0);
+        if (f.tablesAfter() >= 0) {
+            applyDelta(c, stepped.delta());
+        }
+        long s1 = System.nanoTime();
+        timing.mirror(s1 - s0);
+        if (f.tablesAfter() >= 0) {
+            Expectations expected = f.expected() != null ? f.expected()
+                    : c.scoreboard.model() == null ? null : Expectations.of(c.scoreboard.model());
+            if (expected != null) {
+                try {
+                    found.addAll(c.scoreboard.checkChanges(f.base() + judgeFirst - 1, c.mirror, expected, judgeFirst == 1));
+                } catch (QemuJudge.WalkerFailure w) {
+                    // QEMU could not be asked: the campaign stops as on a broken link.
+                    throw new TargetFailure(TargetFailure.Kind.LINK, -1, w.getMessage());
+                }
+                timing.walks(c.scoreboard.walks());
+            }
+        }
+        if (endsWithFree) {
+            // After a fatal divergence the case is over: its FREE ran, but is not judged.
+            if (!found.isEmpty() && found.get(found.size() - 1).fatal()) {
+                lastJudged = n - 1;
+            } else {
+                check(f, reply, n - 1, n, found);
+            }
+        }
+        if (!found.isEmpty() && found.get(found.size() - 1).fatal()) {
+            c.over = true;
+        }
+        timing.model(System.nanoTime() - s1);
+        return found;
+    }
+
+    /** Depths 1, 2 and 5 for operations [from, to) of the batch; true when the case ended there. */
+    private boolean check(Flight f, BatchReply reply, int from, int to, List<Divergence> found) {
+        CaseState c = f.c();
+        List<AgentEvent> events = reply.events();
+        for (int i = from; i < to; i++) {
+            Op op = f.batch().get(i);
+            OpResult r = reply.results().get(i);
+            List<AgentEvent> mine = events.isEmpty() ? List.of() : eventsOf(events, i);
+            Prediction p = f.predictions() == null ? c.scoreboard.predict(op) : f.predictions()[i];
+            if (f.predictions() != null && Scoreboard.shortensTheContract(op, p, r) && f.base() + i + 1 < c.predicted) {
+                // The driver mapped less than the chunk; the contract would follow, but it already ran ahead.
+                speculationStops++;
+                c.over = true;
+                lastJudged = i;
+                return true;
+            }
+            for (Divergence d : c.scoreboard.compare(f.base() + i, op, p, r, mine)) {
+                found.add(d);
+                if (d.fatal()) {
+                    lastJudged = i + 1;
+                    c.over = true;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<AgentEvent> eventsOf(List<AgentEvent> events, int op) {
+        List<AgentEvent> mine = new ArrayList<>();
+        for (AgentEvent e : events) {
+            if (e.opIndex() == op) {
+                mine.add(e);
+            }
+        }
+        return mine;
+    }
+
+    /** A case gone: its mirror goes back to the pool once nothing of it is in flight. */
+    private void retire(CaseState c) {
+        if (c.flying == 0 && c != current && !spareMirrors.contains(c.mirror)) {
+            spareMirrors.addLast(c.mirror);
+        }
+    }
+
+    /** Every batch in flight is collected and thrown away, unjudged (the budget is spent). */
+    public void discardInFlight() throws TargetFailure {
+        while (!inFlight.isEmpty()) {
+            Flight f = inFlight.peekFirst();
+            f.c().over = true;
+            collect();
+        }
+    }
+
     /**
-     * Brings a freshly started agent to where the case stood before operation upTo: runs the case's
-     * history again, unjudged (it was judged the first time), and checks each answer against the
-     * first one, so a driver that does not rebuild the same state stops the run instead of
-     * producing findings no clean run would. The mirror starts over: the new agent's first MEM_SYNC
+     * Brings the mirror up to date. A delta too big for one reply says so; the rest comes with steps
+     * of no operations (only when nothing else is in flight). A delta that does not fit the mirror
+     * means the two sides disagree about the agent's memory: the link's failure, not a finding.
+     */
+    private void applyDelta(CaseState c, TableDelta delta) throws TargetFailure {
+        try {
+            c.mirror.apply(delta);
+            while (delta.more()) {
+                if (!inFlight.isEmpty()) {
+                    throw new TargetFailure(TargetFailure.Kind.LINK, -1, "a batch changed more table memory than one reply holds"
+                            + " while others were in flight; run with one batch in flight");
+                }
+                delta = target.step(false, List.of(), 0, false).delta();
+                c.mirror.apply(delta);
+            }
+        } catch (IllegalStateException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
+    }
+
+    /**
+     * Brings the agent, which lost every table (restarted after an injected kill, or reset by a
+     * shrink), back to where the current case stands before its next batch: runs the case's
+     * history again. Nothing may be in flight.
+     */
+    public void rebuildCurrent() throws TargetFailure {
+        if (current != null && !current.over && !current.history.isEmpty()) {
+            rebuild(current, current.history.size());
+        }
+    }
+
+    /**
+     * Brings a freshly started agent to where case c stood before its operation upTo: runs the
+     * case's history again, unjudged (it was judged the first time), and checks each answer against
+     * the first one, so a driver that does not rebuild the same state stops the run instead of
+     * producing findings no clean run would. The mirror starts over: the agent's next table delta
      * sends every live block.
      */
-    private void rebuild(int upTo) throws TargetFailure {
-        mirror.clear();
-        if (answers.size() < upTo) {
+    private void rebuild(CaseState c, int upTo) throws TargetFailure {
+        c.mirror.clear();
+        if (c.answers.size() < upTo) {
             throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot rebuild the case after an injected kill: "
-                    + "only " + answers.size() + " of its " + upTo + " operations were answered");
+                    + "only " + c.answers.size() + " of its " + upTo + " operations were answered");
         }
         for (int from = 0; from < upTo; from += REBUILD_BATCH) {
-            List<Op> chunk = history.subList(from, Math.min(upTo, from + REBUILD_BATCH));
+            List<Op> chunk = c.history.subList(from, Math.min(upTo, from + REBUILD_BATCH));
             BatchReply r;
             try {
+                if (from == 0) {
+                    target.reset();
+                }
                 r = target.replay(chunk);
             } catch (TargetFailure f) {
                 throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot rebuild the case after an injected kill: " + f.getMessage());
             }
             for (int i = 0; i < chunk.size(); i++) {
-                OpResult first = answers.get(from + i);
+                OpResult first = c.answers.get(from + i);
                 OpResult again = r.results().get(i);
                 if (!first.equals(again)) {
                     throw new TargetFailure(TargetFailure.Kind.LINK, -1, "after an injected kill the driver answered operation "
@@ -194,13 +528,14 @@ public final class Session {
         target.recovered();
     }
 
-    private Divergence failure(TargetFailure f, List<Op> batch, int base) {
+    private Divergence failure(TargetFailure f, Flight flight) {
+        List<Op> batch = flight.batch();
         int at = f.opIndex() >= 0 && f.opIndex() < batch.size() ? f.opIndex() : batch.size() - 1;
         String label;
         try {
             Prediction p = null;
             for (int i = 0; i <= at; i++) {
-                p = scoreboard.predict(batch.get(i));
+                p = flight.predictions() != null ? flight.predictions()[i] : flight.c().scoreboard.predict(batch.get(i));
             }
             label = p == null ? "batch" : p.label();
         } catch (RuntimeException e) {
@@ -209,87 +544,7 @@ public final class Session {
         boolean hang = f.kind() == TargetFailure.Kind.HANG;
         String where = f.opIndex() >= 0 ? label : "a batch ending in " + label;
         String title = (hang ? "hang" : "crash") + " in " + where;
-        return new Divergence(title, 5, hang ? Category.HANG : Category.CRASH, base + at,
+        return new Divergence(title, 5, hang ? Category.HANG : Category.CRASH, flight.base() + at,
                 f.getMessage() + "\noperation: " + Reproducer.format(batch.get(at)));
-    }
-
-    private void addProbes(Op op) {
-        long gran = config.granule().size();
-        if (op instanceof Op.Map m) {
-            probeRange(m.iova(), m.pgsize() * Math.max(1, m.pgcount()), gran);
-        } else if (op instanceof Op.Unmap u) {
-            probeRange(u.iova(), u.pgsize() * Math.max(1, u.pgcount()), gran);
-        } else if (op instanceof Op.IovaToPhys q) {
-            probe(q.iova());
-        }
-    }
-
-    private void probeRange(long iova, long length, long gran) {
-        long limit = config.inputLimit();
-        if (!config.acceptsIova(iova)) {
-            return;
-        }
-        // Offsets into the input range, so the top half of a split address space (ARM_TTBR1) is
-        // probed like the bottom one; its end, 2^64, is 0.
-        long region = config.inputRegionBits();
-        long endOffset = Math.min(iova - region + length, limit);
-        long end = region + endOffset;
-        // Every mapping the call could have disturbed, even one it should have left alone (a call
-        // that fails must change nothing): one probe each, a bounded number.
-        PgtableContract model = scoreboard.model();
-        if (model != null) {
-            int n = 0;
-            for (Mapping m : model.mappingsIn(iova & ~(gran - 1), end)) {
-                if (n++ == 64) {
-                    break;
-                }
-                probe(Math.max(m.iova(), iova & ~(gran - 1)) + offset(gran));
-            }
-        }
-        long start = iova & ~(gran - 1);
-        probe(start + offset(gran));
-        long lastPage = (end - 1) & ~(gran - 1);
-        if (lastPage != start) {
-            probe(lastPage + offset(gran));
-            long pages = (lastPage - start) / gran;
-            if (pages > 1) {
-                probe(start + (1 + probeRandom.nextLong(pages - 1)) * gran + offset(gran));
-            }
-        }
-        // Just outside the range: an off-by-one in the driver shows up as a stray translation here.
-        if (endOffset < limit) {
-            probe(end + offset(gran));
-        }
-        if (start - region >= gran) {
-            probe(start - gran + offset(gran));
-        }
-    }
-
-    private long offset(long gran) {
-        return probeRandom.nextLong(gran / 8) * 8;
-    }
-
-    private void addSample(Collection<Mapping> mappings) {
-        int n = mappings.size();
-        if (n == 0) {
-            return;
-        }
-        int want = Math.min(4, n);
-        int stride = Math.max(1, n / want);
-        int i = probeRandom.nextInt(stride);
-        int k = 0;
-        for (Mapping m : mappings) {
-            if (k++ == i) {
-                probe(m.iova() + (m.size() > 8 ? probeRandom.nextLong(m.size() / 8) * 8 : 0));
-                i += stride;
-            }
-        }
-    }
-
-    private void probe(long va) {
-        if (probeCount == probes.length) {
-            probes = java.util.Arrays.copyOf(probes, probes.length * 2);
-        }
-        probes[probeCount++] = va;
     }
 }

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Where a campaign's time goes: inside the driver (the agent's own clock), on the link and in the
- * agent around the driver, and in the model and scoreboard. Batch round trips are kept in a bounded
- * sample for latency percentiles, so memory stays flat however long the campaign runs.
+ * agent around the driver (a step's round trip), in the model and scoreboard (judging), in keeping
+ * the mirror of the tables, and in the generator. Batch round trips are kept in a bounded sample
+ * for latency percentiles, so memory stays flat however long the campaign runs.
  */
 public final class Timing {
     private static final int SAMPLE = 4096;
@@ -16,6 +17,11 @@ public final class Timing {
     private long driverNanos;
     private long targetNanos;
     private long modelNanos;
+    private long mirrorNanos;
+    private long generatorNanos;
+    private long bookkeepingNanos;
+    private long walks;
+    private long ran;
     private boolean driverKnown = true;
 
     void batch(long roundTripNanos, long driverNanosOrMinus1) {
@@ -30,8 +36,31 @@ public final class Timing {
         }
     }
 
-    void sync(long nanos) {
-        targetNanos += nanos;
+    /** Applying a step's table delta to the mirror. */
+    void mirror(long nanos) {
+        mirrorNanos += nanos;
+    }
+
+    void generator(long nanos) {
+        generatorNanos += nanos;
+    }
+
+    /**
+     * The campaign's own work between steps: the status line, the timeline, summary rewrites, the
+     * corpus, coverage polls, counting repeats of known findings (new findings are not the loop's).
+     */
+    void bookkeeping(long nanos) {
+        bookkeepingNanos += nanos;
+    }
+
+    /** Operations the target ran in a collected step, judged or not (after a fatal divergence, not). */
+    void ran(long ops) {
+        ran += ops;
+    }
+
+    /** Walks the judge of depths 3 and 4 ran. */
+    void walks(long n) {
+        walks += n;
     }
 
     void model(long nanos) {
@@ -43,6 +72,20 @@ public final class Timing {
     public long targetNanos() { return targetNanos; }
 
     public long modelNanos() { return modelNanos; }
+
+    public long mirrorNanos() { return mirrorNanos; }
+
+    public long generatorNanos() { return generatorNanos; }
+
+    public long bookkeepingNanos() { return bookkeepingNanos; }
+
+    /** Round trips (steps) so far. */
+    public long roundTrips() { return batches; }
+
+    public long walks() { return walks; }
+
+    /** Operations the target ran, judged or not. */
+    public long ran() { return ran; }
 
     /** The p-th percentile (0..100) of recent batch round trips, in microseconds. */
     public long roundTripMicros(double p) {
@@ -60,6 +103,12 @@ public final class Timing {
         m.put("driver_nanos", driverNanos());
         m.put("target_nanos", targetNanos);
         m.put("model_nanos", modelNanos);
+        m.put("mirror_nanos", mirrorNanos);
+        m.put("generator_nanos", generatorNanos);
+        m.put("bookkeeping_nanos", bookkeepingNanos);
+        m.put("round_trips", batches);
+        m.put("walks", walks);
+        m.put("operations_run", ran);
         m.put("batch_rtt_p50_us", roundTripMicros(50));
         m.put("batch_rtt_p90_us", roundTripMicros(90));
         m.put("batch_rtt_p99_us", roundTripMicros(99));

@@ -31,6 +31,7 @@ final class VmsaJudge implements FormatJudge {
     private final ContractOptions options;
     private final boolean stage2;
     private WalkConfig walk;
+    private final WalkBins bins = new WalkBins();
 
     VmsaJudge(PgtableConfig config, ContractOptions options) {
         this.config = config;
@@ -54,6 +55,17 @@ final class VmsaJudge implements FormatJudge {
     @Override
     public PgtableContract newContract() {
         walk = null;
+        return emptyContract();
+    }
+
+    /** At stage 2 the start level the driver picks decides where a call's pages end. */
+    @Override
+    public boolean contractFollowsCfg() {
+        return stage2;
+    }
+
+    @Override
+    public PgtableContract emptyContract() {
         return new IoPgtableModel(config, options);
     }
 
@@ -147,19 +159,59 @@ final class VmsaJudge implements FormatJudge {
     }
 
     @Override
+    public List<TableRef> roots() {
+        return walk == null ? List.of() : List.of(new TableRef(walk.tableBase(), walk.startLevel(), config.inputRegionBits(),
+                walk.initialTableSize(), walk.granule().blockSize(walk.startLevel())));
+    }
+
+    @Override
+    public Decision where(PhysicalMemory memory, long va) {
+        return decision(va, Walker.walk(walk, memory, walkedAddress(va)));
+    }
+
+    /** With ARM_TTBR1 the input range is the top 2^ias bytes of the space. */
+    @Override
+    public long inputBase() {
+        return config.inputRegionBits();
+    }
+
+    @Override
+    public long inputLimit() {
+        return config.inputLimit();
+    }
+
+    @Override
     public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
         Translation t = Walker.walk(walk, memory, walkedAddress(va));
-        String bin = t instanceof Translation.Translated tr
-                ? "walk/" + tr.kind().name().toLowerCase() + "/L" + tr.level()
-                : "walk/fault-" + ((Translation.Fault) t).kind().name().toLowerCase() + "/L" + ((Translation.Fault) t).level();
+        String bin = bins.of(t);
+        Decision where = decision(va, t);
         List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(expected, va, t, options, stage2);
         if (!mm.isEmpty()) {
-            return new Judgement(mm, bin, detail(va, expected, t, mm));
+            return new Judgement(mm, bin, () -> detail(va, expected, t, mm), where);
         }
         if (expected.isEmpty() || !(t instanceof Translation.Translated tr)) {
-            return new Judgement(mm, bin, "");
+            return new Judgement(bin, where);
         }
-        return encoding(va, expected.get(), tr, bin);
+        return encoding(va, expected.get(), tr, bin, where);
+    }
+
+    /** The descriptor that decided t, the region it decides, and the tables the walk went through. */
+    private Decision decision(long va, Translation t) {
+        List<WalkStep> steps = t.steps();
+        if (steps.isEmpty()) {
+            return Decision.none(va, walk.acceptsInput(walkedAddress(va)) ? va + walk.granule().size() : Long.MAX_VALUE);
+        }
+        List<TableRef> path = new ArrayList<>(steps.size());
+        for (WalkStep s : steps) {
+            long span = s.level() == walk.startLevel() ? 1L << walk.inputBits() : walk.granule().blockSize(s.level() - 1);
+            long bytes = s.level() == walk.startLevel() ? walk.initialTableSize() : walk.granule().size();
+            path.add(new TableRef(s.tableAddress(), s.level(), va & ~(span - 1), bytes, walk.granule().blockSize(s.level())));
+        }
+        WalkStep last = steps.get(steps.size() - 1);
+        long size = walk.granule().blockSize(last.level());
+        TableRef table = path.get(path.size() - 1);
+        return new Decision(va & ~(size - 1), (va & ~(size - 1)) + size, last.descriptorAddress(), last.raw(),
+                table.address() + table.bytes(), t instanceof Translation.Translated, path);
     }
 
     /**
@@ -176,7 +228,7 @@ final class VmsaJudge implements FormatJudge {
     }
 
     /** Depth 4: the leaf written against the leaf predicted, where the meaning is already right. */
-    private Judgement encoding(long va, Mapping m, Translation.Translated tr, String bin) {
+    private Judgement encoding(long va, Mapping m, Translation.Translated tr, String bin, Decision where) {
         List<LpaeEncoding.FieldDiff> diffs = new ArrayList<>();
         int want = config.leafLevel(m.pgsize());
         if (!m.split() && tr.level() != want) {
@@ -190,14 +242,17 @@ final class VmsaJudge implements FormatJudge {
                 long wantTable = LpaeEncoding.table(t.nextTableAddress(), walk, ns);
                 List<LpaeEncoding.FieldDiff> td = LpaeEncoding.judged(LpaeEncoding.tableDiff(wantTable, step.raw(), step.level(), walk), options);
                 if (!td.isEmpty()) {
-                    String where = "L" + step.level() + " table";
-                    StringBuilder sb = new StringBuilder();
-                    sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
-                    sb.append(String.format("predicted %s: 0x%016x%n", where, wantTable));
-                    sb.append(String.format("written   %s: 0x%016x%n", where, step.raw()));
-                    sb.append(FormatJudge.diffTable(td));
-                    sb.append("Quirks: ").append(Quirk.describe(config.quirks())).append('\n');
-                    return new Judgement(List.of(), bin, "", td, where, sb.toString());
+                    String at = "L" + step.level() + " table";
+                    long written = step.raw();
+                    return new Judgement(List.of(), bin, () -> "", td, at, () -> {
+                        StringBuilder sb = new StringBuilder();
+                        sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
+                        sb.append(String.format("predicted %s: 0x%016x%n", at, wantTable));
+                        sb.append(String.format("written   %s: 0x%016x%n", at, written));
+                        sb.append(FormatJudge.diffTable(td));
+                        sb.append("Quirks: ").append(Quirk.describe(config.quirks())).append('\n');
+                        return sb.toString();
+                    }, where);
                 }
             }
         }
@@ -207,18 +262,20 @@ final class VmsaJudge implements FormatJudge {
             diffs.addAll(LpaeEncoding.judged(LpaeEncoding.diff(predicted.getAsLong(), actual, tr.level(), walk), options));
         }
         if (diffs.isEmpty()) {
-            return new Judgement(List.of(), bin, "");
+            return new Judgement(bin, where);
         }
-        String where = "L" + tr.level() + " " + tr.kind().name().toLowerCase();
-        StringBuilder sb = new StringBuilder();
-        sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
-        sb.append(String.format("predicted %s: 0x%016x%n", where, predicted.orElse(0)));
-        sb.append(String.format("written   %s: 0x%016x%n", where, actual));
-        sb.append(FormatJudge.diffTable(diffs));
-        sb.append("Options in effect: nG=").append(options.nG()).append(", nonCacheableSh=").append(options.nonCacheableSh())
-                .append(", cacheableShareability=").append(options.cacheableShareability())
-                .append("; quirks: ").append(Quirk.describe(config.quirks())).append('\n');
-        return new Judgement(List.of(), bin, "", diffs, where, sb.toString());
+        String at = "L" + tr.level() + " " + tr.kind().name().toLowerCase();
+        return new Judgement(List.of(), bin, () -> "", diffs, at, () -> {
+            StringBuilder sb = new StringBuilder();
+            sb.append("va ").append(Sizes.hex(va)).append(", mapped by ").append(m).append('\n');
+            sb.append(String.format("predicted %s: 0x%016x%n", at, predicted.orElse(0)));
+            sb.append(String.format("written   %s: 0x%016x%n", at, actual));
+            sb.append(FormatJudge.diffTable(diffs));
+            sb.append("Options in effect: nG=").append(options.nG()).append(", nonCacheableSh=").append(options.nonCacheableSh())
+                    .append(", cacheableShareability=").append(options.cacheableShareability())
+                    .append("; quirks: ").append(Quirk.describe(config.quirks())).append('\n');
+            return sb.toString();
+        }, where);
     }
 
     private String detail(long va, Optional<Mapping> m, Translation t, List<Stage1Semantics.Mismatch> mm) {
@@ -239,6 +296,28 @@ final class VmsaJudge implements FormatJudge {
                     s.descriptor().getClass().getSimpleName()));
         }
         return sb.toString();
+    }
+
+    /** The coverage bin of a walk, spelled once per kind and level. */
+    private static final class WalkBins {
+        private final String[] cache = new String[2 * 16 * 8];
+
+        String of(Translation t) {
+            boolean fault = t instanceof Translation.Fault;
+            int kind = fault ? ((Translation.Fault) t).kind().ordinal() : ((Translation.Translated) t).kind().ordinal();
+            int level = fault ? ((Translation.Fault) t).level() : ((Translation.Translated) t).level();
+            boolean cached = kind < 16 && level >= -2 && level <= 5;
+            int i = ((fault ? 16 : 0) + kind) * 8 + level + 2;
+            String b = cached ? cache[i] : null;
+            if (b == null) {
+                b = fault ? "walk/fault-" + ((Translation.Fault) t).kind().name().toLowerCase() + "/L" + level
+                        : "walk/" + ((Translation.Translated) t).kind().name().toLowerCase() + "/L" + level;
+                if (cached) {
+                    cache[i] = b;
+                }
+            }
+            return b;
+        }
     }
 
     private static String describe(Translation t) {

@@ -12,6 +12,10 @@ public record Frame(int type, int seq, byte[] payload) {
     public static final int RESET_REPLY = 0x84;
     public static final int COVERAGE = 0x06;
     public static final int COVERAGE_REPLY = 0x86;
+    public static final int STEP = 0x08;
+    public static final int STEP_REPLY = 0x88;
+    public static final int BARE = 0x09;
+    public static final int BARE_REPLY = 0x89;
     public static final int CRASH = 0x7e;
     public static final int NAK = 0x7f;
 
@@ -27,6 +31,10 @@ public record Frame(int type, int seq, byte[] payload) {
             case RESET_REPLY -> "RESET_REPLY";
             case COVERAGE -> "COVERAGE";
             case COVERAGE_REPLY -> "COVERAGE_REPLY";
+            case STEP -> "STEP";
+            case STEP_REPLY -> "STEP_REPLY";
+            case BARE -> "BARE";
+            case BARE_REPLY -> "BARE_REPLY";
             case CRASH -> "CRASH";
             case NAK -> "NAK";
             default -> String.format("type 0x%02x", type);

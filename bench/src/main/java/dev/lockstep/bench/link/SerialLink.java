@@ -12,6 +12,8 @@ import java.nio.file.Path;
 public final class SerialLink implements ByteLink {
     private final SerialPort port;
     private final String path;
+    /** The read timeout the port is set to: setting it is a system call, so only when it changes. */
+    private int readTimeout = -1;
 
     private SerialLink(SerialPort port, String path) {
         this.port = port;
@@ -47,7 +49,12 @@ public final class SerialLink implements ByteLink {
 
     @Override
     public int read(byte[] buffer, int offset, int length, long timeoutMillis) throws IOException {
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, (int) Math.max(1, timeoutMillis), 0);
+        // A power of two no longer than asked: the caller reads again if it wanted longer.
+        int t = Integer.highestOneBit((int) Math.max(1, Math.min(timeoutMillis, 1 << 20)));
+        if (t != readTimeout) {
+            port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, t, 0);
+            readTimeout = t;
+        }
         int n = port.readBytes(buffer, length, offset);
         if (n < 0) {
             if (!port.isOpen()) {

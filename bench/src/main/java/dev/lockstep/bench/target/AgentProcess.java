@@ -27,4 +27,9 @@ public interface AgentProcess {
     default boolean kill() {
         return false;
     }
+
+    /** The agent's process id on this machine, or -1 when it runs elsewhere (a board). */
+    default long pid() {
+        return -1;
+    }
 }

@@ -10,10 +10,13 @@ import dev.lockstep.bench.link.LinkFaults;
 import dev.lockstep.bench.link.ProtocolClient;
 import dev.lockstep.bench.link.ReplyTimeoutException;
 import dev.lockstep.bench.wire.AgentInfo;
+import dev.lockstep.bench.wire.BareReply;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.CoverageReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.StepReply;
+import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.bench.wire.WireCodec;
 import dev.lockstep.bench.wire.WireFormatException;
 import dev.lockstep.reports.TargetInfo;
@@ -43,6 +46,23 @@ public final class AgentTarget implements Target {
     private long kills;
     private long recoveries;
     private long replayedOps;
+    /**
+     * Driver coverage news that came with STEP replies and nobody has asked for yet, and whether
+     * the driver ran since the last news (then a COVERAGE request is still needed).
+     */
+    private CoverageReply pendingCoverage;
+    private CoverageReply lastCoverage;
+    private boolean ranSinceCoverage = true;
+    /** STEPs sent and not yet collected, oldest first, and a send that failed on the way. */
+    private final java.util.ArrayDeque<Submitted> submitted = new java.util.ArrayDeque<>();
+    private LinkException brokenSend;
+    /** STEPs in flight at most: well inside the agent's window of kept replies (16). */
+    private static final int MAX_IN_FLIGHT = 8;
+
+    private record Submitted(int seq, int flags, int ops, boolean coverage, boolean ran) {}
+
+    /** BARE may run a million operations several times over: it gets this long, whatever the watchdog. */
+    private static final long BARE_TIMEOUT_MILLIS = 300_000;
 
     public AgentTarget(String kind, AgentProcess process, long watchdogMillis) throws TargetSetupException {
         this(kind, process, watchdogMillis, LinkFaults.none());
@@ -103,9 +123,20 @@ public final class AgentTarget implements Target {
 
     @Override
     public BatchReply execute(List<Op> ops) throws TargetFailure {
-        if (nextKill > 0 && opsDone + ops.size() >= nextKill && client.link() instanceof FaultyLink f) {
-            // Due from the op count, not from time, so the same campaign is killed at the same batches.
-            // The retry of this batch cannot be killed again: the next kill is a full interval later.
+        armKill(ops);
+        BatchReply r = batch(ops);
+        opsDone += ops.size();
+        ranSinceCoverage = true;
+        return r;
+    }
+
+    /**
+     * Kills the agent during this frame if the next injected kill falls due in it. Due from the op
+     * count, not from time, so the same campaign is killed at the same batches. The retry of the
+     * batch cannot be killed again: the next kill is a full interval later.
+     */
+    private void armKill(List<Op> ops) {
+        if (nextKill > 0 && !ops.isEmpty() && opsDone + ops.size() >= nextKill && client.link() instanceof FaultyLink f) {
             nextKill = opsDone + ops.size() + faults.killEvery();
             f.killAfterNextWrite(() -> {
                 killPending = process.kill();
@@ -113,15 +144,149 @@ public final class AgentTarget implements Target {
                 return killPending;
             });
         }
-        BatchReply r = batch(ops);
+    }
+
+    /** Whether the agent answers STEP and BARE (capability bit 4). */
+    public boolean hasStep() {
+        return (info.capabilities() & (1 << 4)) != 0;
+    }
+
+    @Override
+    public StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
+        if (!hasStep()) {
+            return Target.super.step(reset, ops, deltaAfter, coverage);
+        }
+        if (!submitted.isEmpty()) {
+            throw new IllegalStateException("a step while " + submitted.size() + " are in flight: collect them first");
+        }
+        submit(reset, ops, deltaAfter, coverage);
+        return collect();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return hasStep() ? MAX_IN_FLIGHT : 1;
+    }
+
+    @Override
+    public int inFlight() {
+        return hasStep() ? submitted.size() : Target.super.inFlight();
+    }
+
+    @Override
+    public void holdSteps() {
+        if (hasStep()) {
+            client.hold();
+        }
+    }
+
+    @Override
+    public void releaseSteps() {
+        if (!hasStep()) {
+            return;
+        }
+        try {
+            client.release();
+        } catch (LinkException e) {
+            // Surfaces at the next collect, as every failure of a step in flight does.
+            brokenSend = e;
+        }
+    }
+
+    /** Sends a STEP and returns at once; its answer comes from {@link #collect}, in order. */
+    @Override
+    public void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
+        if (!hasStep()) {
+            Target.super.submit(reset, ops, deltaAfter, coverage);
+            return;
+        }
+        if (submitted.size() == MAX_IN_FLIGHT) {
+            throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " steps in flight");
+        }
+        int flags = (reset ? WireCodec.STEP_RESET : 0) | (deltaAfter >= 0 ? WireCodec.STEP_DELTA : 0)
+                | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0);
+        armKill(ops);
+        int seq = -1;
+        if (brokenSend == null) {
+            try {
+                seq = client.send(Frame.STEP, WireCodec.step(flags, deltaAfter, ops), Frame.STEP_REPLY);
+            } catch (LinkException e) {
+                // Surfaces at the collect, as every failure of a step in flight does.
+                brokenSend = e;
+            }
+        }
         opsDone += ops.size();
+        submitted.addLast(new Submitted(seq, flags, ops.size(), coverage, reset || !ops.isEmpty()));
+    }
+
+    /** The answer to the oldest STEP in flight. A failure takes every step still in flight with it. */
+    @Override
+    public StepReply collect() throws TargetFailure {
+        if (!hasStep()) {
+            return Target.super.collect();
+        }
+        Submitted s = submitted.pollFirst();
+        if (s == null) {
+            throw new IllegalStateException("collect with no step in flight");
+        }
+        Frame f;
+        try {
+            if (brokenSend != null) {
+                throw brokenSend;
+            }
+            f = client.receive(s.seq(), watchdogMillis);
+        } catch (AgentCrashedException | ReplyTimeoutException | LinkException e) {
+            submitted.clear();
+            brokenSend = null;
+            if (killPending) {
+                throw injected();
+            }
+            throw failure(e);
+        }
+        StepReply r;
+        try {
+            r = WireCodec.stepReply(f.payload(), s.flags(), s.ops(), info.arenaBase(), info.arenaSize());
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
+        if (s.coverage()) {
+            pendingCoverage = merge(pendingCoverage, r.coverage());
+            ranSinceCoverage = false;
+        } else if (s.ran()) {
+            ranSinceCoverage = true;
+        }
         return r;
+    }
+
+    /**
+     * BARE: the driver alone over these cases (docs/protocol.md, "BARE"), timed passes back to back
+     * in the agent. Leaves the agent as a RESET does.
+     */
+    public BareReply bare(int repeats, boolean latency, List<List<Op>> cases) throws TargetFailure {
+        if (!hasStep()) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, "the agent on " + client.link().describe()
+                    + " cannot run the driver alone (no BARE); rebuild it from this checkout");
+        }
+        byte[] reply;
+        try {
+            reply = client.request(Frame.BARE, WireCodec.bare(repeats, latency, cases), Frame.BARE_REPLY,
+                    Math.max(watchdogMillis, BARE_TIMEOUT_MILLIS)).payload();
+        } catch (AgentCrashedException | ReplyTimeoutException | LinkException e) {
+            throw failure(e);
+        }
+        ranSinceCoverage = true;
+        try {
+            return WireCodec.bareReply(reply);
+        } catch (WireFormatException e) {
+            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        }
     }
 
     @Override
     public BatchReply replay(List<Op> ops) throws TargetFailure {
         BatchReply r = batch(ops);
         replayedOps += ops.size();
+        ranSinceCoverage = true;
         return r;
     }
 
@@ -151,6 +316,7 @@ public final class AgentTarget implements Target {
 
     @Override
     public long reset() throws TargetFailure {
+        ranSinceCoverage = true;
         byte[] reply = call(Frame.RESET, new byte[0], Frame.RESET_REPLY);
         try {
             return WireCodec.resetReply(reply);
@@ -181,6 +347,8 @@ public final class AgentTarget implements Target {
     /** Restarts the agent the bench killed itself, and says so: not a crash, not a finding. */
     private TargetFailure injected() throws TargetFailure {
         killPending = false;
+        submitted.clear();
+        brokenSend = null;
         retire();
         process.stop();
         try {
@@ -212,6 +380,8 @@ public final class AgentTarget implements Target {
 
     @Override
     public void restart() throws TargetFailure {
+        submitted.clear();
+        brokenSend = null;
         retire();
         process.stop();
         restarts++;
@@ -248,19 +418,54 @@ public final class AgentTarget implements Target {
         return m;
     }
 
+    @Override
+    public long agentPid() {
+        return process.pid();
+    }
+
     /** Whether the agent reports driver edge coverage (capability bit 2). */
     public boolean hasCoverage() {
         return (info.capabilities() & (1 << 2)) != 0;
     }
 
-    /** COVERAGE: the driver sites first reached since the last request (docs/protocol.md, "Coverage"). */
+    /**
+     * The driver sites first reached since the last call (docs/protocol.md, "Coverage"): the news
+     * that came with STEP replies since, and a COVERAGE request only when the driver has run after
+     * the last of them.
+     */
     public CoverageReply coverage() throws TargetFailure {
-        byte[] reply = call(Frame.COVERAGE, new byte[0], Frame.COVERAGE_REPLY);
-        try {
-            return WireCodec.coverageReply(reply);
-        } catch (WireFormatException e) {
-            throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+        CoverageReply news = pendingCoverage;
+        pendingCoverage = null;
+        if (!submitted.isEmpty() || (!ranSinceCoverage && news == null && lastCoverage != null)) {
+            // Steps in flight bring their own news later; or nothing ran since the last news.
+            if (news != null) {
+                lastCoverage = news;
+                return news;
+            }
+            CoverageReply last = lastCoverage != null ? lastCoverage : new CoverageReply(0, 0, "", new long[0]);
+            return new CoverageReply(last.total(), last.hit(), last.image(), new long[0]);
         }
+        if (ranSinceCoverage || news == null) {
+            byte[] reply = call(Frame.COVERAGE, new byte[0], Frame.COVERAGE_REPLY);
+            try {
+                news = merge(news, WireCodec.coverageReply(reply));
+            } catch (WireFormatException e) {
+                throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
+            }
+            ranSinceCoverage = false;
+        }
+        lastCoverage = news;
+        return news;
+    }
+
+    /** Two replies' news as one: the sites of both in order, the later totals. Each site comes once per agent, so this stays small. */
+    private static CoverageReply merge(CoverageReply a, CoverageReply b) {
+        if (a == null) {
+            return b;
+        }
+        long[] fresh = java.util.Arrays.copyOf(a.fresh(), a.fresh().length + b.fresh().length);
+        System.arraycopy(b.fresh(), 0, fresh, a.fresh().length, b.fresh().length);
+        return new CoverageReply(b.total(), b.hit(), b.image().isEmpty() ? a.image() : b.image(), fresh);
     }
 
     /** Bytes seen on the line outside frames (a board's console), for the run's log. */

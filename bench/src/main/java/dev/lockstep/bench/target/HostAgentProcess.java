@@ -91,6 +91,11 @@ public final class HostAgentProcess implements AgentProcess {
     }
 
     @Override
+    public long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
+    @Override
     public boolean alive() {
         return process != null && process.isAlive();
     }

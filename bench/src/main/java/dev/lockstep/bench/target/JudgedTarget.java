@@ -5,6 +5,7 @@ import dev.lockstep.bench.wire.AgentInfo;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.reports.TargetInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,46 @@ public final class JudgedTarget implements Target {
     @Override
     public void restart() throws TargetFailure {
         target.restart();
+    }
+
+    @Override
+    public StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
+        return target.step(reset, ops, deltaAfter, coverage);
+    }
+
+    @Override
+    public void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
+        target.submit(reset, ops, deltaAfter, coverage);
+    }
+
+    @Override
+    public StepReply collect() throws TargetFailure {
+        return target.collect();
+    }
+
+    @Override
+    public void holdSteps() {
+        target.holdSteps();
+    }
+
+    @Override
+    public void releaseSteps() throws TargetFailure {
+        target.releaseSteps();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return target.maxInFlight();
+    }
+
+    @Override
+    public int inFlight() {
+        return target.inFlight();
+    }
+
+    @Override
+    public long agentPid() {
+        return target.agentPid();
     }
 
     @Override

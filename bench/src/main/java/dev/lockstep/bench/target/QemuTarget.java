@@ -228,6 +228,8 @@ public final class QemuTarget implements Target {
     @Override
     public long reset() {
         handles.clear();
+        // A reset starts a case whose mirror holds nothing: the next delta sends every block afresh.
+        synced = new TreeMap<>();
         return 0;
     }
 

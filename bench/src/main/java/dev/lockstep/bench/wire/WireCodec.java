@@ -28,26 +28,90 @@ public final class WireCodec {
     }
 
     public static byte[] batch(List<Op> ops) {
-        ByteBuffer b = le(4 + ops.size() * 48);
+        ByteBuffer b = le(4 + encodedSize(ops));
         b.putInt(ops.size());
+        putOps(b, ops);
+        return b.array();
+    }
+
+    /** STEP flags (docs/protocol.md, "STEP"). */
+    public static final int STEP_RESET = 1;
+    public static final int STEP_DELTA = 2;
+    public static final int STEP_COVERAGE = 4;
+    public static final int STEP_DELTA_AT = 8;
+
+    /**
+     * A STEP: flags, where the delta is taken when DELTA_AT says (after that many operations), then
+     * the operations as in BATCH.
+     */
+    public static byte[] step(int flags, int deltaAt, List<Op> ops) {
+        boolean at = (flags & STEP_DELTA_AT) != 0;
+        ByteBuffer b = le((at ? 12 : 8) + encodedSize(ops));
+        b.putInt(flags);
+        if (at) {
+            b.putInt(deltaAt);
+        }
+        b.putInt(ops.size());
+        putOps(b, ops);
+        return b.array();
+    }
+
+    /**
+     * A BARE request: how many timed passes, whether to add a pass that times each call, and the
+     * cases, each the operations of one case in the order the campaign sent them.
+     */
+    public static byte[] bare(int repeats, boolean latency, List<List<Op>> cases) {
+        int size = 12;
+        for (List<Op> c : cases) {
+            size += 4 + encodedSize(c);
+        }
+        ByteBuffer b = le(size);
+        b.putInt(repeats).putInt(latency ? 1 : 0).putInt(cases.size());
+        for (List<Op> c : cases) {
+            b.putInt(c.size());
+            putOps(b, c);
+        }
+        return b.array();
+    }
+
+    /** Bytes the operations take on the wire. */
+    public static int encodedSize(List<Op> ops) {
+        int n = 0;
         for (Op op : ops) {
-            if (op instanceof Op.Alloc a) {
-                b.put((byte) OP_ALLOC).putInt(a.handle()).putInt(a.format()).putLong(a.quirks())
-                        .putLong(a.pgsizeBitmap()).putInt(a.ias()).putInt(a.oas()).put((byte) (a.coherentWalk() ? 1 : 0));
-            } else if (op instanceof Op.Free f) {
-                b.put((byte) OP_FREE).putInt(f.handle());
-            } else if (op instanceof Op.Map m) {
+            n += encodedSize(op);
+        }
+        return n;
+    }
+
+    private static int encodedSize(Op op) {
+        if (op instanceof Op.Map) {
+            return 37;
+        }
+        if (op instanceof Op.Unmap) {
+            return 25;
+        }
+        if (op instanceof Op.IovaToPhys) {
+            return 13;
+        }
+        return op instanceof Op.Alloc ? 34 : 5;
+    }
+
+    private static void putOps(ByteBuffer b, List<Op> ops) {
+        for (Op op : ops) {
+            if (op instanceof Op.Map m) {
                 b.put((byte) OP_MAP).putInt(m.handle()).putLong(m.iova()).putLong(m.paddr())
                         .putLong(m.pgsize()).putInt(m.pgcount()).putInt(m.prot().bits());
             } else if (op instanceof Op.Unmap u) {
                 b.put((byte) OP_UNMAP).putInt(u.handle()).putLong(u.iova()).putLong(u.pgsize()).putInt(u.pgcount());
             } else if (op instanceof Op.IovaToPhys q) {
                 b.put((byte) OP_IOVA_TO_PHYS).putInt(q.handle()).putLong(q.iova());
+            } else if (op instanceof Op.Alloc a) {
+                b.put((byte) OP_ALLOC).putInt(a.handle()).putInt(a.format()).putLong(a.quirks())
+                        .putLong(a.pgsizeBitmap()).putInt(a.ias()).putInt(a.oas()).put((byte) (a.coherentWalk() ? 1 : 0));
+            } else if (op instanceof Op.Free f) {
+                b.put((byte) OP_FREE).putInt(f.handle());
             }
         }
-        byte[] out = new byte[b.position()];
-        System.arraycopy(b.array(), 0, out, 0, out.length);
-        return out;
     }
 
     public static AgentInfo helloReply(byte[] p) throws WireFormatException {
@@ -68,43 +132,164 @@ public final class WireCodec {
 
     public static BatchReply batchReply(byte[] p, int expectedResults) throws WireFormatException {
         try {
-            ByteBuffer b = wrap(p);
-            int n = b.getInt();
-            if (n != expectedResults) {
-                throw new WireFormatException("BATCH_REPLY has " + n + " results for " + expectedResults + " operations");
-            }
-            List<OpResult> results = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                int opcode = b.get() & 0xff;
-                int nkv = b.get() & 0xff;
-                int status = b.getInt();
-                long v0 = b.getLong();
-                b.getLong();
-                int flushAll = b.getShort() & 0xffff;
-                int flushWalk = b.getShort() & 0xffff;
-                int addPage = b.getShort() & 0xffff;
-                int warns = b.getShort() & 0xffff;
-                Map<Integer, Long> kv = nkv == 0 ? Map.of() : new LinkedHashMap<>();
-                for (int k = 0; k < nkv; k++) {
-                    kv.put(b.get() & 0xff, b.getLong());
-                }
-                results.add(new OpResult(opcode, status, v0, flushAll, flushWalk, addPage, warns, kv));
-            }
-            int m = b.getInt();
-            if (m < 0 || m > 1_000_000) {
-                throw new WireFormatException("BATCH_REPLY claims " + m + " events");
-            }
-            List<AgentEvent> events = new ArrayList<>(m);
-            for (int i = 0; i < m; i++) {
-                int op = b.getInt();
-                int kind = b.get() & 0xff;
-                events.add(new AgentEvent(op, AgentEvent.kindOf(kind), string(b)));
-            }
-            long driverNanos = b.remaining() >= 8 ? b.getLong() : -1;
-            return new BatchReply(results, events, driverNanos);
+            return batchReply(wrap(p), expectedResults, false);
         } catch (BufferUnderflowException e) {
             throw new WireFormatException("BATCH_REPLY is truncated (" + p.length + " bytes)");
         }
+    }
+
+    /** Results, events and the driver's time; with timeRequired, a reply without the time is short. */
+    private static BatchReply batchReply(ByteBuffer b, int expectedResults, boolean timeRequired) throws WireFormatException {
+        int n = b.getInt();
+        if (n != expectedResults) {
+            throw new WireFormatException("BATCH_REPLY has " + n + " results for " + expectedResults + " operations");
+        }
+        List<OpResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int opcode = b.get() & 0xff;
+            int nkv = b.get() & 0xff;
+            int status = b.getInt();
+            long v0 = b.getLong();
+            b.getLong();
+            int flushAll = b.getShort() & 0xffff;
+            int flushWalk = b.getShort() & 0xffff;
+            int addPage = b.getShort() & 0xffff;
+            int warns = b.getShort() & 0xffff;
+            Map<Integer, Long> kv = nkv == 0 ? Map.of() : new LinkedHashMap<>();
+            for (int k = 0; k < nkv; k++) {
+                kv.put(b.get() & 0xff, b.getLong());
+            }
+            results.add(new OpResult(opcode, status, v0, flushAll, flushWalk, addPage, warns, kv));
+        }
+        int m = b.getInt();
+        if (m < 0 || m > 1_000_000) {
+            throw new WireFormatException("BATCH_REPLY claims " + m + " events");
+        }
+        List<AgentEvent> events = m == 0 ? List.of() : new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            int op = b.getInt();
+            int kind = b.get() & 0xff;
+            events.add(new AgentEvent(op, AgentEvent.kindOf(kind), string(b)));
+        }
+        long driverNanos = timeRequired || b.remaining() >= 8 ? b.getLong() : -1;
+        return new BatchReply(results, events, driverNanos);
+    }
+
+    /**
+     * STEP_REPLY for a STEP with these flags and this many operations. Every table delta record is
+     * checked against the agent's arena (arenaBase, arenaSize) before the bench believes it.
+     */
+    public static StepReply stepReply(byte[] p, int flags, int expectedResults, long arenaBase, long arenaSize)
+            throws WireFormatException {
+        try {
+            ByteBuffer b = wrap(p);
+            long leaks = (flags & STEP_RESET) != 0 ? b.getInt() & 0xffffffffL : -1;
+            BatchReply batch = batchReply(b, expectedResults, true);
+            TableDelta delta = (flags & STEP_DELTA) != 0 ? tableDelta(b, arenaBase, arenaSize) : TableDelta.empty();
+            CoverageReply coverage = null;
+            if ((flags & STEP_COVERAGE) != 0) {
+                coverage = coverageReply(b);
+            } else if (b.hasRemaining()) {
+                throw new WireFormatException("STEP_REPLY has " + b.remaining() + " bytes after its last part");
+            }
+            return new StepReply(leaks, batch, delta, coverage);
+        } catch (BufferUnderflowException e) {
+            throw new WireFormatException("STEP_REPLY is truncated (" + p.length + " bytes)");
+        }
+    }
+
+    private static TableDelta tableDelta(ByteBuffer b, long arenaBase, long arenaSize) throws WireFormatException {
+        int n = b.getInt();
+        if (n < 0 || n > b.remaining() / 13) {
+            throw new WireFormatException("STEP_REPLY claims " + (n & 0xffffffffL) + " table records in " + b.remaining() + " bytes");
+        }
+        TableDelta.Builder out = new TableDelta.Builder(n, 0);
+        for (int i = 0; i < n; i++) {
+            byte kind = b.get();
+            long pa = b.getLong();
+            int len = b.getInt();
+            if (kind != TableDelta.FREED && kind != TableDelta.FRESH && kind != TableDelta.WRITE) {
+                throw new WireFormatException("STEP_REPLY table record " + i + " has kind " + kind);
+            }
+            if (len <= 0 || (len & 7) != 0 || (pa & 7) != 0 || pa < arenaBase || pa - arenaBase > arenaSize - len) {
+                throw new WireFormatException(String.format("STEP_REPLY table record %d (0x%x + %d bytes) is not whole words inside the arena", i, pa, len));
+            }
+            if (kind != TableDelta.WRITE) {
+                out.add(kind, pa, len);
+                continue;
+            }
+            if (len > b.remaining()) {
+                throw new WireFormatException(String.format("STEP_REPLY write at 0x%x claims %d bytes, %d left", pa, len, b.remaining()));
+            }
+            int words = len / 8;
+            int at = out.beginWrite(pa, words);
+            long[] w = out.wordsFor();
+            for (int k = 0; k < words; k++) {
+                w[at + k] = b.getLong();
+            }
+        }
+        int more = b.get() & 0xff;
+        if (more > 1) {
+            throw new WireFormatException("STEP_REPLY table delta ends with " + more + ", not 0 or 1");
+        }
+        return out.build(more == 1);
+    }
+
+    /** BARE_REPLY: the pass count and times, then per kind the single-call latency histogram. */
+    public static BareReply bareReply(byte[] p) throws WireFormatException {
+        try {
+            ByteBuffer b = wrap(p);
+            long ops = b.getInt() & 0xffffffffL;
+            int repeats = b.getInt();
+            if (repeats < 1 || repeats > 16) {
+                throw new WireFormatException("BARE_REPLY claims " + repeats + " passes");
+            }
+            long[] nanos = new long[repeats];
+            for (int i = 0; i < repeats; i++) {
+                nanos[i] = b.getLong();
+            }
+            int kinds = b.getInt();
+            if (kinds < 0 || kinds > 255) {
+                throw new WireFormatException("BARE_REPLY claims " + kinds + " operation kinds");
+            }
+            Map<String, BareReply.Latency> latency = new LinkedHashMap<>();
+            for (int k = 0; k < kinds; k++) {
+                int opcode = b.get() & 0xff;
+                long count = b.getLong();
+                long sum = b.getLong();
+                int nb = b.getInt();
+                if (nb < 0 || nb > b.remaining() / 16) {
+                    throw new WireFormatException("BARE_REPLY claims " + nb + " latency buckets");
+                }
+                long[] lower = new long[nb];
+                long[] counts = new long[nb];
+                for (int i = 0; i < nb; i++) {
+                    lower[i] = b.getLong();
+                    counts[i] = b.getLong();
+                }
+                if (count > 0) {
+                    latency.put(kindName(opcode), new BareReply.Latency(count, sum, lower, counts));
+                }
+            }
+            if (b.hasRemaining()) {
+                throw new WireFormatException("BARE_REPLY has " + b.remaining() + " bytes after its last part");
+            }
+            return new BareReply(ops, nanos, latency);
+        } catch (BufferUnderflowException e) {
+            throw new WireFormatException("BARE_REPLY is truncated (" + p.length + " bytes)");
+        }
+    }
+
+    /** The operation kind an opcode names, as {@link Op#kind()} spells it. */
+    public static String kindName(int opcode) {
+        return switch (opcode) {
+            case OP_ALLOC -> "alloc";
+            case OP_FREE -> "free";
+            case OP_MAP -> "map";
+            case OP_UNMAP -> "unmap";
+            case OP_IOVA_TO_PHYS -> "iova_to_phys";
+            default -> "opcode " + opcode;
+        };
     }
 
     public static MemoryDelta memSyncReply(byte[] p) throws WireFormatException {
@@ -149,22 +334,26 @@ public final class WireCodec {
     /** COVERAGE_REPLY (docs/protocol.md, "Coverage"): totals, the agent's image, the sites new since the last request. */
     public static CoverageReply coverageReply(byte[] p) throws WireFormatException {
         try {
-            ByteBuffer b = wrap(p);
-            long total = b.getInt() & 0xffffffffL;
-            long hit = b.getInt() & 0xffffffffL;
-            String image = string(b);
-            int n = b.getInt();
-            if (n < 0 || (long) n * 8 != b.remaining()) {
-                throw new WireFormatException("COVERAGE_REPLY announces " + (n & 0xffffffffL) + " sites in " + b.remaining() + " bytes");
-            }
-            long[] fresh = new long[n];
-            for (int i = 0; i < n; i++) {
-                fresh[i] = b.getLong();
-            }
-            return new CoverageReply(total, hit, image, fresh);
+            return coverageReply(wrap(p));
         } catch (BufferUnderflowException e) {
             throw new WireFormatException("COVERAGE_REPLY is too short (" + p.length + " bytes)");
         }
+    }
+
+    /** A coverage reply that runs to the end of b. */
+    private static CoverageReply coverageReply(ByteBuffer b) throws WireFormatException {
+        long total = b.getInt() & 0xffffffffL;
+        long hit = b.getInt() & 0xffffffffL;
+        String image = string(b);
+        int n = b.getInt();
+        if (n < 0 || (long) n * 8 != b.remaining()) {
+            throw new WireFormatException("COVERAGE_REPLY announces " + (n & 0xffffffffL) + " sites in " + b.remaining() + " bytes");
+        }
+        long[] fresh = new long[n];
+        for (int i = 0; i < n; i++) {
+            fresh[i] = b.getLong();
+        }
+        return new CoverageReply(total, hit, image, fresh);
     }
 
     /** The payload an agent sends as COVERAGE_REPLY (for tests and fake targets). */

@@ -7,6 +7,7 @@ import dev.lockstep.bench.m1n1.HardwareWalker;
 import dev.lockstep.bench.m1n1.QemuMachine;
 import dev.lockstep.bench.m1n1.QemuTestSupport;
 import dev.lockstep.bench.wire.MemoryDelta;
+import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.models.iopgtable.ContractOptions;
 import dev.lockstep.models.iopgtable.LpaeEncoding;
 import dev.lockstep.models.iopgtable.Mapping;
@@ -94,14 +95,19 @@ class QemuJudgeTest {
             }
             blocks.add(new MemoryDelta.Block(table, b.array()));
         }
-        TableMirror m = new TableMirror();
-        m.apply(new MemoryDelta(blocks, List.of()));
+        TableMirror m = mirror();
+        m.apply(TableDelta.of(new MemoryDelta(blocks, List.of())));
         return m;
+    }
+
+    /** A mirror of an arena around the tables. */
+    private static TableMirror mirror() {
+        return new TableMirror(ROOT, 1L << 20, 4096);
     }
 
     private FormatJudge.Judgement judgeWithQemuShown(TableMirror forQemu, TableMirror forModel) {
         FormatJudge j = judge();
-        j.prepare(forQemu, new long[] {VA + 0x18}, 1);
+        j.prepare(forQemu);
         return j.judge(forModel, VA + 0x18, Optional.of(PAGE));
     }
 
@@ -148,12 +154,12 @@ class QemuJudgeTest {
     void aVanishedTableIsZeroedInQemuToo() throws Exception {
         FormatJudge j = judge();
         TableMirror t = tables(x -> x);
-        j.prepare(t, new long[] {VA}, 1);
+        j.prepare(t);
         assertEquals(List.of(), j.judge(t, VA, Optional.of(PAGE)).mismatches());
-        TableMirror empty = new TableMirror();
-        empty.apply(new MemoryDelta(List.of(tables(x -> x).blocks().entrySet().stream().findFirst()
-                .map(e -> new MemoryDelta.Block(e.getKey(), new byte[4096])).orElseThrow()), List.of()));
-        j.prepare(empty, new long[] {VA}, 1);
+        TableMirror empty = mirror();
+        empty.apply(TableDelta.of(new MemoryDelta(List.of(tables(x -> x).blocks().entrySet().stream().findFirst()
+                .map(e -> new MemoryDelta.Block(e.getKey(), new byte[4096])).orElseThrow()), List.of())));
+        j.prepare(empty);
         FormatJudge.Judgement gone = j.judge(empty, VA, Optional.empty());
         assertEquals(List.of(), gone.mismatches(), gone.detail());
         long leafSlot = ROOT + 0x3000 + 8L * WalkConfig.stage1(Granule.G4K, 48, 48, ROOT, MAIR).indexOf(VA, 3);

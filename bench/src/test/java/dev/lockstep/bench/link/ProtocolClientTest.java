@@ -23,11 +23,22 @@ class ProtocolClientTest {
      */
     private static final class FakeAgent implements Runnable {
         final Map<Integer, Integer> executions = new ConcurrentHashMap<>();
+        final java.util.List<Integer> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         private final ByteLink link;
         private final long delayMillis;
         private volatile boolean stop;
         private Frame last;
         private byte[] lastReply;
+        /** With a window: requests run in sequence order, the last 16 replies are kept (agent.c). */
+        private boolean ordered;
+        private int next;
+        private final Map<Integer, Frame> keptRequest = new java.util.HashMap<>();
+        private final Map<Integer, byte[]> keptReply = new java.util.HashMap<>();
+
+        FakeAgent windowed() {
+            ordered = true;
+            return this;
+        }
 
         FakeAgent(ByteLink link, long delayMillis) {
             this.link = link;
@@ -75,16 +86,37 @@ class ProtocolClientTest {
         }
 
         private void handle(Frame f) throws Exception {
-            if (last != null && f.seq() == last.seq() && f.type() == last.type() && Arrays.equals(f.payload(), last.payload())) {
+            if (ordered) {
+                Frame k = keptRequest.get(f.seq());
+                if (k != null && k.type() == f.type() && Arrays.equals(k.payload(), f.payload())) {
+                    byte[] r = keptReply.get(f.seq());
+                    link.write(r, 0, r.length);
+                    return;
+                }
+                if (next != 0 && f.seq() != next) {
+                    if (f.seq() > next) {
+                        nak();
+                    }
+                    return;
+                }
+                next = f.seq() + 1;
+                keptRequest.remove(f.seq() - 16);
+                keptReply.remove(f.seq() - 16);
+            } else if (last != null && f.seq() == last.seq() && f.type() == last.type() && Arrays.equals(f.payload(), last.payload())) {
                 link.write(lastReply, 0, lastReply.length);
                 return;
             }
+            order.add(f.seq());
             executions.merge(f.seq(), 1, Integer::sum);
             if (delayMillis > 0) {
                 Thread.sleep(delayMillis);
             }
             last = f;
             lastReply = FrameCodec.encode(new Frame(f.type() | 0x80, f.seq(), f.payload()));
+            if (ordered) {
+                keptRequest.put(f.seq(), f);
+                keptReply.put(f.seq(), lastReply);
+            }
             link.write(lastReply, 0, lastReply.length);
         }
     }
@@ -121,6 +153,48 @@ class ProtocolClientTest {
         for (String k : new String[] {"retransmits", "resyncs", "timeouts", "duplicates", "crc_errors", "naks"}) {
             assertTrue(h.get(k) > 0, k + " never counted: " + h);
         }
+        assertEquals(0, h.get("unanswered"));
+    }
+
+    @Test
+    void requestsInFlightRunOnceInTheirOrderUnderCorruptionDropsAndDuplicates() throws Exception {
+        MemoryLink[] p = MemoryLink.pair();
+        FakeAgent agent = new FakeAgent(p[1], 0).windowed();
+        start(agent);
+        FaultyLink faulty = new FaultyLink(p[0], LinkFaults.parse("corrupt=0.05,drop=0.05,dup=0.05,seed=12"));
+        ProtocolClient client = new ProtocolClient(faulty, 20);
+        Random rnd = new Random(2);
+        int requests = 600;
+        java.util.ArrayDeque<int[]> flying = new java.util.ArrayDeque<>();
+        Map<Integer, byte[]> sent = new java.util.HashMap<>();
+        int done = 0;
+        for (int i = 1; i <= requests || !flying.isEmpty(); ) {
+            // Up to four in flight, some sent together: as a pipelined campaign sends them.
+            client.hold();
+            while (i <= requests && flying.size() < 4) {
+                byte[] payload = new byte[1 + rnd.nextInt(300)];
+                rnd.nextBytes(payload);
+                int seq = client.send(Frame.BATCH, payload, Frame.BATCH_REPLY);
+                sent.put(seq, payload);
+                flying.add(new int[] {seq});
+                i++;
+            }
+            client.release();
+            int seq = flying.poll()[0];
+            Frame r = client.receive(seq, 2000);
+            assertEquals(seq, r.seq());
+            assertArrayEquals(sent.get(seq), r.payload(), "reply to request " + seq);
+            done++;
+        }
+        agent.stop = true;
+        assertEquals(requests, done);
+        assertEquals(requests, agent.executions.size());
+        assertTrue(agent.executions.values().stream().allMatch(v -> v == 1), "a request ran twice: " + agent.executions);
+        for (int k = 0; k < agent.order.size(); k++) {
+            assertEquals(k + 1, agent.order.get(k), "requests ran out of order: " + agent.order.subList(0, k + 1));
+        }
+        Map<String, Long> h = client.stats().asMap(client.codec());
+        assertTrue(h.get("retransmits") > 0 && h.get("naks") > 0, h.toString());
         assertEquals(0, h.get("unanswered"));
     }
 

@@ -35,7 +35,10 @@ public final class AddressSpace {
         if (before != null && before.getValue().end() > from) {
             out.add(before.getValue());
         }
-        out.addAll(extents.subMap(from, true, to, false).values());
+        // One by one: addAll would first count the view, walking it twice.
+        for (Mapping m : extents.subMap(from, true, to, false).values()) {
+            out.add(m);
+        }
         return out;
     }
 

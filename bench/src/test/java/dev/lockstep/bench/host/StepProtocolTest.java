@@ -1,0 +1,215 @@
+package dev.lockstep.bench.host;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.bench.engine.TableMirror;
+import dev.lockstep.bench.link.ByteLink;
+import dev.lockstep.bench.link.Frame;
+import dev.lockstep.bench.link.FrameCodec;
+import dev.lockstep.bench.target.AgentTarget;
+import dev.lockstep.bench.target.HostAgentProcess;
+import dev.lockstep.bench.target.TargetFailure;
+import dev.lockstep.bench.wire.BareReply;
+import dev.lockstep.bench.wire.BatchReply;
+import dev.lockstep.bench.engine.Generator;
+import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.StepReply;
+import dev.lockstep.bench.wire.TableDelta;
+import dev.lockstep.bench.wire.WireCodec;
+import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.models.iopgtable.IoPgtableModel;
+import dev.lockstep.models.iopgtable.PgtableConfig;
+import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.iopgtable.Prot;
+import dev.lockstep.models.vmsa.Granule;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's STEP, BARE and request ordering (docs/protocol.md): a table delta of only the words
+ * that changed rebuilds exactly the memory whole-block syncs show; a request arriving after a lost
+ * one waits for it, and a retransmitted one is answered from its copy; BARE runs the cases and
+ * leaves the agent reset.
+ */
+class StepProtocolTest {
+    @TempDir
+    Path dir;
+
+    private static final PgtableConfig CFG = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S1, Granule.G4K, 48, 48, 0, true);
+
+    private static TableMirror mirror(AgentTarget t) {
+        return new TableMirror(t.info().arenaBase(), t.info().arenaSize(), t.info().pageSize());
+    }
+
+    @Test
+    void aStepsDeltaRebuildsTheSameMemoryAsWholeBlocks() throws Exception {
+        try (AgentTarget stepped = (AgentTarget) HostAgents.open(dir.resolve("a"), HostAgentProcess.Mode.PTY);
+             AgentTarget synced = (AgentTarget) HostAgents.open(dir.resolve("b"), HostAgentProcess.Mode.STDIO)) {
+            TableMirror a = mirror(stepped);
+            TableMirror b = mirror(synced);
+            Generator gen = new Generator(CFG, new SplittableRandom(3), 0.0);
+            IoPgtableModel model = new IoPgtableModel(CFG, ContractOptions.defaults());
+            List<Op> batch = new ArrayList<>(List.of(gen.alloc()));
+            synced.reset();
+            long writtenBytes = 0;
+            for (int round = 0; round < 40; round++) {
+                batch.addAll(gen.batch(model, 32));
+                for (Op op : batch) {
+                    if (op instanceof Op.Map m) {
+                        model.map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+                    } else if (op instanceof Op.Unmap u) {
+                        model.unmap(u.iova(), u.pgsize(), u.pgcount());
+                    }
+                }
+                boolean last = round == 39;
+                if (last) {
+                    batch.add(new Op.Free(0));
+                }
+                // The last step reads the tables before its FREE (DELTA_AT).
+                StepReply r = stepped.step(round == 0, batch, last ? batch.size() - 1 : batch.size(), true);
+                a.apply(r.delta());
+                writtenBytes += r.delta().writtenBytes();
+                BatchReply whole = synced.execute(last ? batch.subList(0, batch.size() - 1) : batch);
+                b.apply(TableDelta.of(synced.syncMemory()));
+                assertEquals(whole.results(), r.batch().results().subList(0, whole.results().size()), "round " + round);
+                assertEquals(-1, a.firstDifference(b), "round " + round + ": the delta and the whole blocks disagree at 0x"
+                        + Long.toHexString(a.firstDifference(b)));
+                assertTrue(r.coverage() != null && r.leaks() == (round == 0 ? 0 : -1), "round " + round);
+                batch = new ArrayList<>();
+            }
+            assertTrue(a.blockCount() > 3, "the tables never grew: " + a.blockCount() + " blocks");
+            // Words, not blocks: far less than the blocks the tables fill.
+            assertTrue(writtenBytes < 40L * a.blockCount() * 4096, writtenBytes + " bytes for " + a.blockCount() + " blocks");
+        }
+    }
+
+    /** One request frame on a raw line, its reply read back (whatever comes first). */
+    private static final class RawLine {
+        final ByteLink link;
+        final FrameCodec codec = new FrameCodec();
+
+        RawLine(ByteLink link) {
+            this.link = link;
+        }
+
+        void send(int type, int seq, byte[] payload) throws Exception {
+            byte[] w = FrameCodec.encode(new Frame(type, seq, payload));
+            link.write(w, 0, w.length);
+        }
+
+        Frame next() throws Exception {
+            byte[] buf = new byte[1 << 16];
+            long end = System.nanoTime() + 5_000_000_000L;
+            Frame f;
+            while ((f = codec.next()) == null) {
+                assertTrue(System.nanoTime() < end, "no reply within 5 s");
+                int n = link.read(buf, 0, buf.length, 100);
+                if (n > 0) {
+                    codec.feed(buf, 0, n);
+                }
+            }
+            return f;
+        }
+    }
+
+    private static byte[] batch(Op... ops) {
+        return WireCodec.batch(List.of(ops));
+    }
+
+    @Test
+    void requestsRunInOrderAndARetransmissionIsAnsweredFromItsCopy() throws Exception {
+        HostAgentProcess process = new HostAgentProcess(HostAgents.binary(), HostAgentProcess.Mode.PTY, dir.resolve("agent.log"));
+        try {
+            RawLine line = new RawLine(process.start());
+            line.send(Frame.HELLO, 1, WireCodec.hello(FrameCodec.VERSION));
+            assertEquals(Frame.HELLO_REPLY, line.next().type());
+            Op.Alloc alloc = new Generator(CFG, new SplittableRandom(1), 0).alloc();
+            Op.Map map = new Op.Map(0, 0x4000_0000L, 0x1_2345_6000L, 0x1000, 1, Prot.of(Prot.READ | Prot.WRITE));
+            line.send(Frame.BATCH, 2, batch(alloc));
+            assertEquals(2, line.next().seq());
+            // #4 before #3: #3 was lost on the way, so #4 must not run yet.
+            line.send(Frame.BATCH, 4, batch(new Op.IovaToPhys(0, 0x4000_0000L)));
+            Frame nak = line.next();
+            assertEquals(Frame.NAK, nak.type());
+            assertEquals(0, nak.seq());
+            line.send(Frame.BATCH, 3, batch(map));
+            Frame mapped = line.next();
+            assertEquals(3, mapped.seq());
+            line.send(Frame.BATCH, 4, batch(new Op.IovaToPhys(0, 0x4000_0000L)));
+            Frame queried = line.next();
+            assertEquals(4, queried.seq());
+            assertEquals(0x1_2345_6000L, WireCodec.batchReply(queried.payload(), 1).results().get(0).value(),
+                    "#4 ran before the map it depends on");
+            // #3 again (its reply was lost, say): the copy, not a second map (which would be -EEXIST).
+            line.send(Frame.BATCH, 3, batch(map));
+            Frame again = line.next();
+            assertEquals(3, again.seq());
+            assertArrayEquals(mapped.payload(), again.payload());
+            assertEquals(0, WireCodec.batchReply(again.payload(), 1).results().get(0).status());
+        } finally {
+            process.stop();
+        }
+    }
+
+    @Test
+    void bareRunsTheCasesInTheAgentAndLeavesItReset() throws Exception {
+        try (AgentTarget t = (AgentTarget) HostAgents.open(dir.resolve("bare"), HostAgentProcess.Mode.PTY)) {
+            Generator gen = new Generator(CFG, new SplittableRandom(5), 0.0);
+            List<List<Op>> cases = new ArrayList<>();
+            int ops = 0;
+            int maps = 0;
+            for (int c = 0; c < 3; c++) {
+                IoPgtableModel model = new IoPgtableModel(CFG, ContractOptions.defaults());
+                List<Op> ops1 = new ArrayList<>(List.of(gen.alloc()));
+                ops1.addAll(gen.batch(model, 50));
+                ops1.add(new Op.Free(0));
+                cases.add(ops1);
+                ops += ops1.size();
+                maps += (int) ops1.stream().filter(o -> o instanceof Op.Map).count();
+            }
+            BareReply r = t.bare(2, true, cases);
+            assertEquals(ops, r.operations());
+            assertEquals(2, r.passNanos().length);
+            assertTrue(r.bestNanos() > 0 && r.bestNanos() < 1_000_000_000L, "best pass " + r.bestNanos() + " ns");
+            assertEquals(maps, r.latency().get("map").count(), "the latency pass times every map once");
+            assertEquals(3, r.latency().get("alloc").count());
+            assertTrue(r.latency().get("map").percentileNanos(50) > 0);
+            // Reset afterwards: handle 0 is free again, and nothing is allocated.
+            assertEquals(0, t.reset());
+            TargetFailure bad = null;
+            try {
+                t.bare(0, false, cases);
+            } catch (TargetFailure f) {
+                bad = f;
+            }
+            assertTrue(bad != null && bad.getMessage().contains("repeats must be 1 to 16"), String.valueOf(bad));
+        }
+    }
+
+    @Test
+    void aStepOfAnUnknownFlagIsRefusedWhole() throws Exception {
+        HostAgentProcess process = new HostAgentProcess(HostAgents.binary(), HostAgentProcess.Mode.STDIO, dir.resolve("agent.log"));
+        try {
+            RawLine line = new RawLine(process.start());
+            line.send(Frame.HELLO, 1, WireCodec.hello(FrameCodec.VERSION));
+            line.next();
+            byte[] step = WireCodec.step(1 << 7, 0, List.of(new Op.IovaToPhys(0, 0)));
+            line.send(Frame.STEP, 2, step);
+            Frame nak = line.next();
+            assertEquals(Frame.NAK, nak.type());
+            assertEquals(2, nak.seq());
+            ByteBuffer b = ByteBuffer.wrap(nak.payload()).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(3, b.getInt(), "NAK code: malformed");
+        } finally {
+            process.stop();
+        }
+    }
+}
