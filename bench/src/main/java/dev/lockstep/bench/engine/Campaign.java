@@ -260,6 +260,13 @@ public final class Campaign {
                     toRecord.add(owner);
                 }
             }
+            for (Session.CaseState lost : got.cut()) {
+                // Its batches died with the agent: what it judged before is recorded all the same.
+                Plan p = plans.remove(lost);
+                if (p != null && endCase(p)) {
+                    toRecord.add(p);
+                }
+            }
             status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
             timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);
