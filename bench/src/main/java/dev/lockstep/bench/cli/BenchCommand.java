@@ -156,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
             shares.put("other", Math.max(0, 1 - (t.targetNanos() + t.modelNanos() + t.mirrorNanos() + t.generatorNanos()
                     + t.bookkeepingNanos()) / loopNanos));
             run.put("loop_share", shares);
-            run.put("driver_in_loop_ops_per_second", t.driverNanos() > 0 ? sum.operations() / (t.driverNanos() / 1e9) : -1);
+            run.put("driver_in_loop_ops_per_second", t.driverNanos() > 0 ? t.ran() / (t.driverNanos() / 1e9) : -1);
             run.put("round_trips", t.roundTrips());
             run.put("ops_per_round_trip", t.roundTrips() == 0 ? 0 : (double) sum.operations() / t.roundTrips());
             run.put("operations_run", t.ran());

@@ -353,6 +353,13 @@ public final class Campaign {
                     toRecord.add(owner);
                 }
             }
+            for (Session.CaseState lost : got.cut()) {
+                // Its batches died with the agent: what it judged before is recorded all the same.
+                CasePlan p = plans.remove(lost);
+                if (p != null && endCase(p)) {
+                    toRecord.add(p);
+                }
+            }
             status.maybePrint(ops, cases, findings.all().size(), findings.knownCount(), coverage.binsHit(), coverage.binsTotal(), false);
             timeline.maybeRecord(seconds(), ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), edgesHit(), false);

@@ -108,8 +108,16 @@ public final class Session {
     private record Flight(CaseState c, List<Op> batch, int base, int tablesAfter, boolean reset, Prediction[] predictions,
                           Expectations expected) {}
 
-    /** What one collect judged: the batch's case, its divergences (the last one fatal if any is), and how many operations. */
-    public record Collected(CaseState caseState, List<Divergence> divergences, int judged, boolean caseEnded) {}
+    /**
+     * What one collect judged: the batch's case, its divergences (the last one fatal if any is), how
+     * many operations, whether that ended the case, and other cases that ended with it (their
+     * batches in flight were lost with a crashed agent).
+     */
+    public record Collected(CaseState caseState, List<Divergence> divergences, int judged, boolean caseEnded, List<CaseState> cut) {
+        Collected(CaseState caseState, List<Divergence> divergences, int judged, boolean caseEnded) {
+            this(caseState, divergences, judged, caseEnded, List.of());
+        }
+    }
 
     public Session(Target target, PgtableConfig config, ModelOptions options, Coverage coverage) {
         this(target, config, options, coverage, new Timing());
@@ -299,14 +307,20 @@ public final class Session {
                 lastJudged = 0;
             }
             c.over = true;
+            List<CaseState> cut = new ArrayList<>();
             for (Flight later : inFlight) {
-                later.c().over = true;
-                later.c().flying = 0;
+                CaseState l = later.c();
+                if (l != c && !cut.contains(l)) {
+                    cut.add(l);
+                }
+                l.over = true;
+                l.flying = 0;
             }
             inFlight.clear();
             c.flying = 0;
             retire(c);
-            return new Collected(c, found, lastJudged, true);
+            cut.forEach(this::retire);
+            return new Collected(c, found, lastJudged, true, cut);
         }
         inFlight.pollFirst();
         c.flying--;

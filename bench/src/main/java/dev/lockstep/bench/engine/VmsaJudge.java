@@ -199,7 +199,12 @@ final class VmsaJudge implements FormatJudge {
     private Decision decision(long va, Translation t) {
         List<WalkStep> steps = t.steps();
         if (steps.isEmpty()) {
-            return Decision.none(va, walk.acceptsInput(walkedAddress(va)) ? va + walk.granule().size() : Long.MAX_VALUE);
+            // Decided before any read: an input out of range, or a table base the output size cannot
+            // hold, which decides every input address alike (the whole range: the top 2^ias bytes
+            // with ARM_TTBR1).
+            return walk.acceptsInput(walkedAddress(va))
+                    ? Decision.none(config.inputRegionBits(), config.inputRegionBits() + (1L << walk.inputBits()))
+                    : Decision.none(va, Long.MAX_VALUE);
         }
         List<TableRef> path = new ArrayList<>(steps.size());
         for (WalkStep s : steps) {
