@@ -115,9 +115,21 @@ final class ChangeJudge {
      * and what the words the mirror's last delta wrote decide. Returns true when a verdict said stop.
      */
     boolean judge(TableMirror mirror, Expectations model, Verdicts verdicts) {
+        judge.prepare(mirror);
+        if (judgeChanges(mirror, model, verdicts)) {
+            return true;
+        }
+        for (FormatJudge.Late late : judge.finish()) {
+            if (verdicts.report(late.judgement(), late.va())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean judgeChanges(TableMirror mirror, Expectations model, Verdicts verdicts) {
         walks = 0;
         checked.clear();
-        judge.prepare(mirror);
         // A table the walks knew that is gone: whatever still points at it now walks into nothing.
         for (int i = 0; i < mirror.freedBlocks(); i++) {
             TableRef t = known.remove(mirror.freedAt(i));

@@ -48,6 +48,17 @@ interface FormatJudge {
     default void prepare(TableMirror memory) {
     }
 
+    /**
+     * Called once after a batch's changes are judged: judgements a judge made late (the QEMU judge
+     * asks its slower oracle about all of the batch's walks at once here), with their addresses.
+     */
+    default List<Late> finish() {
+        return List.of();
+    }
+
+    /** A judgement made after the walk it is about, at {@link #finish}. */
+    record Late(long va, Judgement judgement) {}
+
     /** Where va's walk is decided, without judging it: for finding where a table sits now. */
     Decision where(PhysicalMemory memory, long va);
 

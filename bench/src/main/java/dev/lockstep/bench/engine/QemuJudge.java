@@ -124,6 +124,7 @@ final class QemuJudge implements FormatJudge {
     public PgtableContract newContract() {
         regs = null;
         answers.clear();
+        pending.clear();
         tables = null;
         fresh = false;
         return base.newContract();
@@ -176,6 +177,7 @@ final class QemuJudge implements FormatJudge {
     @Override
     public void prepare(TableMirror memory) {
         answers.clear();
+        pending.clear();
         tables = memory;
         fresh = true;
     }
@@ -225,9 +227,56 @@ final class QemuJudge implements FormatJudge {
         if (regs == null || !(memory instanceof TableMirror mirror)) {
             return j;
         }
+        if (j.mismatches().isEmpty()) {
+            // QEMU is asked about the batch's agreeing walks all at once, at finish().
+            pending.add(new Pending(mirror, va, expected, j));
+            return j;
+        }
+        // The model judge finds the tables wrong here: its finding says at once whether QEMU agrees.
         if (!answers.containsKey(va)) {
             ask(mirror, List.of(va));
         }
+        return evaluate(mirror, va, expected, j);
+    }
+
+    /** A walk the model judge found right, for QEMU to judge at the end of the batch. */
+    private record Pending(TableMirror mirror, long va, Optional<Mapping> expected, Judgement judgement) {}
+
+    private final List<Pending> pending = new ArrayList<>();
+
+    /**
+     * Asks QEMU about every walk of the batch the model judge found right, in one go, and returns
+     * the ones QEMU judges otherwise: a "qemu: semantics" finding (the architecture disagrees with
+     * the contract) or a "qemu: model walker" one (with the model's walker).
+     */
+    @Override
+    public List<Late> finish() {
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        List<Pending> all = new ArrayList<>(pending);
+        pending.clear();
+        java.util.LinkedHashSet<Long> vas = new java.util.LinkedHashSet<>();
+        for (Pending p : all) {
+            if (!answers.containsKey(p.va())) {
+                vas.add(p.va());
+            }
+        }
+        if (!vas.isEmpty()) {
+            ask(all.get(0).mirror(), new ArrayList<>(vas));
+        }
+        List<Late> out = new ArrayList<>();
+        for (Pending p : all) {
+            Judgement r = evaluate(p.mirror(), p.va(), p.expected(), p.judgement());
+            if (r != p.judgement()) {
+                out.add(new Late(p.va(), r));
+            }
+        }
+        return out;
+    }
+
+    /** The judgement j of the model's walker at va, with what QEMU's answers (already in) say. */
+    private Judgement evaluate(TableMirror memory, long va, Optional<Mapping> expected, Judgement j) {
         List<AtOracle.Answer> a = answers.get(va);
         AtKind[] kinds = regs.kinds();
         // QEMU's -cpu max has FEAT_LPA: the model walker is told so when it is compared with QEMU.
