@@ -106,7 +106,7 @@ public class ScoreboardBench {
     public long changeJudgeFreshTreeWithA512PageRun() {
         changes.begin();
         changes.rooted();
-        changes.judge(mirror, model, (j, va) -> {
+        changes.judge(mirror, Expectations.of(model), (j, va) -> {
             throw new IllegalStateException("the benchmark's tables disagree with its contract at 0x" + Long.toHexString(va)
                     + ": " + j.verdict());
         });
