@@ -263,10 +263,9 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 		     const char **err)
 {
 	struct pt_result res;
-	const struct event *e;
 	struct pt_op op;
 	struct rbuf r;
-	uint32_t n, i, stop, nev;
+	uint32_t n, i, stop;
 	uint8_t bad_opcode = 0;
 	uint64_t driver_ns = 0;
 	size_t need;
@@ -338,23 +337,7 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 	if (delta_at == n)
 		take_delta();
 
-	nev = events_count();
-	wb_u32(&payload, nev + (events_dropped() ? 1 : 0));
-	for (i = 0; i < nev; i++) {
-		e = event_get(i);
-		wb_u32(&payload, e->op_index);
-		wb_u8(&payload, e->kind);
-		wb_str(&payload, e->text);
-	}
-	if (events_dropped()) {
-		char text[80];
-
-		snprintf(text, sizeof(text), "lockstep: %u more event(s) dropped",
-			 events_dropped());
-		wb_u32(&payload, OP_INDEX_NONE);
-		wb_u8(&payload, EVENT_PRINTK);
-		wb_str(&payload, text);
-	}
+	events_encode(&payload);
 	/* Time inside the driver calls alone: the bench's upper limit for this link. */
 	wb_u64(&payload, driver_ns);
 	return 0;

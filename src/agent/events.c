@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "wire.h"
 
 struct op_ctx lockstep_ctx = {
 	.op_index = OP_INDEX_NONE,
@@ -87,4 +88,27 @@ const struct event *event_get(unsigned int i)
 unsigned int events_dropped(void)
 {
 	return ndropped;
+}
+
+void events_encode(struct wbuf *w)
+{
+	unsigned int i, nev = events_count();
+
+	wb_u32(w, nev + (events_dropped() ? 1 : 0));
+	for (i = 0; i < nev; i++) {
+		const struct event *e = event_get(i);
+
+		wb_u32(w, e->op_index);
+		wb_u8(w, e->kind);
+		wb_str(w, e->text);
+	}
+	if (events_dropped()) {
+		char text[80];
+
+		snprintf(text, sizeof(text), "lockstep: %u more event(s) dropped",
+			 events_dropped());
+		wb_u32(w, OP_INDEX_NONE);
+		wb_u8(w, EVENT_PRINTK);
+		wb_str(w, text);
+	}
 }

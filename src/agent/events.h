@@ -57,6 +57,10 @@ unsigned int events_count(void);
 const struct event *event_get(unsigned int i);
 unsigned int events_dropped(void);
 
+struct wbuf;
+/* The events of the operation(s) just run, as every reply carries them (docs/protocol.md). */
+void events_encode(struct wbuf *w);
+
 /* -v: echo events to stderr as they happen. */
 extern int lockstep_verbose;
 

@@ -465,9 +465,8 @@ int rtk_request(const uint8_t *payload, uint32_t len, struct wbuf *out,
 {
 	struct rtk_op op;
 	struct rtk_result res;
-	const struct event *e;
 	struct rbuf r;
-	uint32_t n, i, nev;
+	uint32_t n, i;
 
 	rb_init(&r, payload, len);
 	n = rb_u32(&r);
@@ -518,23 +517,7 @@ int rtk_request(const uint8_t *payload, uint32_t len, struct wbuf *out,
 		event_addf(EVENT_PRINTK, "lockstep: %u more record(s) dropped",
 			   records_dropped);
 
-	nev = events_count();
-	wb_u32(out, nev + (events_dropped() ? 1 : 0));
-	for (i = 0; i < nev; i++) {
-		e = event_get(i);
-		wb_u32(out, e->op_index);
-		wb_u8(out, e->kind);
-		wb_str(out, e->text);
-	}
-	if (events_dropped()) {
-		char text[80];
-
-		snprintf(text, sizeof(text), "lockstep: %u more event(s) dropped",
-			 events_dropped());
-		wb_u32(out, OP_INDEX_NONE);
-		wb_u8(out, EVENT_PRINTK);
-		wb_str(out, text);
-	}
+	events_encode(out);
 	return 0;
 }
 

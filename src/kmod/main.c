@@ -206,10 +206,9 @@ static u64 run_op(const struct pt_op *op, u32 index, struct pt_result *res)
 static int do_batch(const struct wire_frame_in *f)
 {
 	static struct pt_result res;
-	const struct event *e;
 	struct pt_op op;
 	struct rbuf r;
-	u32 n, i, stop, nev;
+	u32 n, i, stop;
 	u8 bad_opcode = 0;
 	u64 driver_ns = 0;
 	size_t need;
@@ -262,23 +261,7 @@ static int do_batch(const struct wire_frame_in *f)
 		pt_result_encode(&payload, &res);
 	}
 
-	nev = events_count();
-	wb_u32(&payload, nev + (events_dropped() ? 1 : 0));
-	for (i = 0; i < nev; i++) {
-		e = event_get(i);
-		wb_u32(&payload, e->op_index);
-		wb_u8(&payload, e->kind);
-		wb_str(&payload, e->text);
-	}
-	if (events_dropped()) {
-		char text[80];
-
-		snprintf(text, sizeof(text), "lockstep: %u more event(s) dropped",
-			 events_dropped());
-		wb_u32(&payload, OP_INDEX_NONE);
-		wb_u8(&payload, EVENT_PRINTK);
-		wb_str(&payload, text);
-	}
+	events_encode(&payload);
 	/* Time inside the driver calls alone: the bench's upper limit for this link. */
 	wb_u64(&payload, driver_ns);
 	return send_frame(WIRE_BATCH_REPLY, f->seq, &payload);

@@ -124,6 +124,11 @@ final class FuzzCommand implements Callable<Integer> {
                     + "Needs an agent that reports coverage. --resume keeps the mode and the corpus.")
     boolean coverageGuided;
 
+    @Option(names = "--in-flight", defaultValue = "2", paramLabel = "N",
+            description = "Batches sent ahead of their judgement within the link (1..8, default ${DEFAULT-VALUE}). The stimulus of a seed "
+                    + "depends on it (batches sent ahead of a case that ends are generated and dropped): compare targets at the same depth.")
+    int inFlight;
+
     @Option(names = "--fail-on-findings", description = "Exit 1 when the campaign found anything not in the known-divergences file.")
     boolean failOnFindings;
 
@@ -207,6 +212,9 @@ final class FuzzCommand implements Callable<Integer> {
         PgtableFormat fmt = cfg.format();
         if (batch < 1 || batch > 4096) {
             throw new UsageError("--batch " + batch + ": use 1 to 4096");
+        }
+        if (inFlight < 1 || inFlight > 8) {
+            throw new UsageError("--in-flight " + inFlight + ": use 1 to 8");
         }
         if (maxOps != null && maxOps <= 0) {
             throw new UsageError("--ops " + maxOps + ": give a positive number of operations");
@@ -352,7 +360,7 @@ final class FuzzCommand implements Callable<Integer> {
         try (Target target = targetOptions.open(dir, settings.options())) {
             System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
                     + ": " + target.info().driverVersion());
-            Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided).varying(space);
+            Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided).varying(space).inFlight(inFlight);
             if (earlier != null) {
                 campaign.resumeFrom(earlier);
             }

@@ -57,10 +57,12 @@ class DeviceTargetTest {
         String ops = System.getenv().getOrDefault("LOCKSTEP_DEVICE_OPS", "1500");
         Path device = dir.resolve("device");
         Path host = dir.resolve("host");
+        // One batch in flight on both: batches sent ahead of a case that ends are generated and
+        // dropped, so a seed's stimulus depends on the depth, and only equal depths compare.
         assertEquals(0, Main.execute("fuzz", "--target", "device", "--format", "arm64-lpae-s1", "--granule", "4k",
-                "--ops", ops, "--seed", "11", "--out", device.toString()));
+                "--ops", ops, "--seed", "11", "--in-flight", "1", "--out", device.toString()));
         assertEquals(0, Main.execute("fuzz", "--target", "host", "--format", "arm64-lpae-s1", "--granule", "4k",
-                "--ops", ops, "--seed", "11", "--out", host.toString()));
+                "--ops", ops, "--seed", "11", "--in-flight", "1", "--out", host.toString()));
 
         CampaignSummary d = SummaryJson.read(device.resolve("summary.json"));
         CampaignSummary h = SummaryJson.read(host.resolve("summary.json"));
