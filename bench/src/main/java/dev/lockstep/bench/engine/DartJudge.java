@@ -129,9 +129,9 @@ final class DartJudge implements FormatJudge {
         }, where);
     }
 
-    private final String[] faultBins = new String[16];
+    private static final String[] faultBins = new String[16];
 
-    private String faultBin(dev.lockstep.models.dart.DartFaultKind k) {
+    private static String faultBin(dev.lockstep.models.dart.DartFaultKind k) {
         String b = k.ordinal() < faultBins.length ? faultBins[k.ordinal()] : null;
         if (b == null) {
             b = "walk/fault-" + k.name().toLowerCase();

@@ -30,7 +30,8 @@ public final class Scoreboard {
     private final Coverage coverage;
     private PgtableContract model;
     private boolean walkable;
-    private final Names names = new Names();
+    /** Shared by every case: the spellings do not depend on it. */
+    private static final Names names = new Names();
     private String lastLabel = "";
 
     /** Judged semantic divergences a batch reports at most: a driver this wrong has given its titles. */
@@ -103,7 +104,7 @@ public final class Scoreboard {
     /**
      * Coverage bins and operation labels, spelled once per kind of outcome and size and then reused:
      * an operation is judged in a fraction of a microsecond, and building these strings each time
-     * cost more than the model.
+     * cost more than the model. Filled as met; two threads filling one slot write the same string.
      */
     private static final class Names {
         private final String[][] mapBins = new String[MapSituation.values().length][65];

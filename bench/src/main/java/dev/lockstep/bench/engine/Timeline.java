@@ -11,10 +11,11 @@ import java.util.Locale;
 /**
  * The campaign's progress over time, one JSON object per line in timeline.jsonl, appended about
  * once a second: what the report's throughput, findings and coverage plots are drawn from, and the
- * resident memory of the bench and of the agent (rss_kb, agent_rss_kb; -1 when not known), so a
- * long run shows whether memory stays flat. Lines are flushed as written, so a killed run keeps its
- * curve up to the kill. The page-table and RTKit campaigns both write it (for RTKit, ops are case
- * steps).
+ * resident memory of the bench and of the agent (rss_kb, agent_rss_kb; -1 when not known) and the
+ * bench's Java heap as the last collections left it (heap_live_kb), so a long run shows whether
+ * memory stays flat and, when the bench's resident memory moves, whether what it keeps moved.
+ * Lines are flushed as written, so a killed run keeps its curve up to the kill. The page-table and
+ * RTKit campaigns both write it (for RTKit, ops are case steps).
  */
 public final class Timeline implements AutoCloseable {
     private static final long INTERVAL_NANOS = 1_000_000_000L;
@@ -50,8 +51,9 @@ public final class Timeline implements AutoCloseable {
         agentPeakKb = Math.max(agentPeakKb, agent.peakKb());
         out.write(String.format(Locale.ROOT,
                 "{\"t\":%.3f,\"ops\":%d,\"findings\":%d,\"known\":%d,\"bins_hit\":%d,\"bins_total\":%d,\"driver_edges_hit\":%d,"
-                        + "\"rss_kb\":%d,\"agent_rss_kb\":%d}%n",
-                seconds, ops, findings, known, binsHit, binsTotal, edgesHit, self.rssKb(), agent.rssKb()));
+                        + "\"rss_kb\":%d,\"agent_rss_kb\":%d,\"heap_live_kb\":%d}%n",
+                seconds, ops, findings, known, binsHit, binsTotal, edgesHit, self.rssKb(), agent.rssKb(),
+                ProcessMemory.heapAfterCollectionKb()));
         out.flush();
     }
 

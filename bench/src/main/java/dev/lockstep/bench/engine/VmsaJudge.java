@@ -31,7 +31,7 @@ final class VmsaJudge implements FormatJudge {
     private final ContractOptions options;
     private final boolean stage2;
     private WalkConfig walk;
-    private final WalkBins bins = new WalkBins();
+    private static final WalkBins bins = new WalkBins();
 
     VmsaJudge(PgtableConfig config, ContractOptions options) {
         this.config = config;
