@@ -519,6 +519,18 @@ static struct {
 	}						\
 } while (0)
 
+/* What an AT under the guard answers: PAR, or the ESR of a walk that aborted. */
+static s64 at_answer(u64 par, u64 *ret)
+{
+	guard_armed = 0;
+	if (guard_faults) {
+		*ret = guard_last_esr;
+		return LS_ST_WALK_ABORT;
+	}
+	*ret = par;
+	return P_ST_OK;
+}
+
 static s64 ls_at_s1(const u64 *a, u64 *ret)
 {
 	u64 tcr = a[0], mair = a[1], ttbr0 = a[2], va = a[3], which = a[4], ttbr1 = a[5];
@@ -538,13 +550,7 @@ static s64 ls_at_s1(const u64 *a, u64 *ret)
 	guard_faults = 0;
 	guard_armed = 1;
 	par = at_s1(va, which);
-	guard_armed = 0;
-	if (guard_faults) {
-		*ret = guard_last_esr;
-		return LS_ST_WALK_ABORT;
-	}
-	*ret = par;
-	return P_ST_OK;
+	return at_answer(par, ret);
 }
 
 static s64 ls_at_s12(const u64 *a, u64 *ret)
@@ -568,13 +574,7 @@ static s64 ls_at_s12(const u64 *a, u64 *ret)
 	guard_faults = 0;
 	guard_armed = 1;
 	par = at_s12(ipa, which);
-	guard_armed = 0;
-	if (guard_faults) {
-		*ret = guard_last_esr;
-		return LS_ST_WALK_ABORT;
-	}
-	*ret = par;
-	return P_ST_OK;
+	return at_answer(par, ret);
 }
 
 /* dst and src are both in RAM outside the agent (dst) and aligned to align. */

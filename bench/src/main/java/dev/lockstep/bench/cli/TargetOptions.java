@@ -182,10 +182,10 @@ final class TargetOptions {
      * which a VMSA walk reads as invalid) with --target qemu or --judge qemu is refused before anything starts.
      */
     void checkFormat(dev.lockstep.models.iopgtable.PgtableFormat format) throws UsageError {
-        boolean dart = format == dev.lockstep.models.iopgtable.PgtableFormat.APPLE_DART
+        boolean notVmsa = format == dev.lockstep.models.iopgtable.PgtableFormat.APPLE_DART
                 || format == dev.lockstep.models.iopgtable.PgtableFormat.APPLE_DART2
                 || format == dev.lockstep.models.iopgtable.PgtableFormat.ARM_MALI_LPAE;
-        if (dart && (judge != null || target.equals("qemu"))) {
+        if (notVmsa && (judge != null || target.equals("qemu"))) {
             throw new UsageError("QEMU's walker walks ARMv8 (LPAE) tables; " + format.cliName()
                     + " is not one: use an arm64-lpae or arm32-lpae format with " + (judge != null ? "--judge qemu" : "--target qemu"));
         }

@@ -111,19 +111,18 @@ public final class Generator {
      * already in the range, and those meant to be outside it, are left as they are.
      */
     public static Op inRegion(dev.lockstep.models.iopgtable.PgtableConfig config, Op op) {
-        long region = config.inputRegionBits();
-        if (region == 0) {
+        if (config.inputRegionBits() == 0) {
             return op;
         }
         long limit = config.inputLimit();
         if (op instanceof Op.Map m && Long.compareUnsigned(m.iova(), limit) < 0) {
-            return new Op.Map(m.handle(), region | m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+            return new Op.Map(m.handle(), config.iovaAt(m.iova()), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
         }
         if (op instanceof Op.Unmap u && Long.compareUnsigned(u.iova(), limit) < 0) {
-            return new Op.Unmap(u.handle(), region | u.iova(), u.pgsize(), u.pgcount());
+            return new Op.Unmap(u.handle(), config.iovaAt(u.iova()), u.pgsize(), u.pgcount());
         }
         if (op instanceof Op.IovaToPhys q && Long.compareUnsigned(q.iova(), limit) < 0) {
-            return new Op.IovaToPhys(q.handle(), region | q.iova());
+            return new Op.IovaToPhys(q.handle(), config.iovaAt(q.iova()));
         }
         return op;
     }
