@@ -50,13 +50,16 @@
 #define CAP_COVERAGE		(1u << 2)
 #define CAP_SANITIZER		(1u << 3)
 #define CAP_STEP		(1u << 4)
+#define CAP_STRIDES		(1u << 5)
 
 /* STEP flags (docs/protocol.md, "STEP"). */
 #define STEP_RESET		(1u << 0)
 #define STEP_DELTA		(1u << 1)
 #define STEP_COVERAGE		(1u << 2)
 #define STEP_DELTA_AT		(1u << 3)
-#define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE | STEP_DELTA_AT)
+#define STEP_STRIDES		(1u << 4)
+#define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE | STEP_DELTA_AT | \
+				 STEP_STRIDES)
 /* No table delta inside a batch. */
 #define NO_DELTA		0xffffffffu
 /* A STEP's table delta gets half a frame; the batch and the coverage the rest. */
@@ -66,6 +69,13 @@
 #define DELTA_FREED		1
 #define DELTA_FRESH		2
 #define DELTA_WRITE		3
+#define DELTA_STRIDE		5
+/*
+ * A STRIDE record (29 bytes) stands for words that step evenly: the pages
+ * of one map, the empty entries of a fresh table.  A WRITE of three words
+ * already costs 37 bytes.
+ */
+#define STRIDE_MIN		3
 /* Room kept for a coverage reply behind the delta: every site, and the image path. */
 #define COVERAGE_RESERVE	(16 + 8 * 65536 + 4096)
 
@@ -221,7 +231,7 @@ static int send_nak(uint32_t seq, uint32_t code, const char *msg)
 static int do_hello(const struct wire_frame_in *f)
 {
 	struct rbuf r;
-	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP;
+	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP | CAP_STRIDES;
 	uint32_t theirs;
 
 	rb_init(&r, f->payload, f->len);
@@ -404,6 +414,7 @@ static int do_mem_sync(const struct wire_frame_in *f)
 struct delta_state {
 	size_t limit;
 	uint32_t count;
+	int strides;	/* the bench takes STRIDE records */
 };
 
 static int delta_fits(struct delta_state *d, size_t bytes)
@@ -424,17 +435,84 @@ static int delta_fresh(void *arg, uint64_t pa, uint32_t len)
 	return 0;
 }
 
+/* How many words from i on step evenly (at least one). */
+static size_t stride_len(const uint64_t *w, size_t i, size_t n)
+{
+	size_t k;
+	uint64_t step;
+
+	if (i + 1 >= n)
+		return n - i;
+	step = w[i + 1] - w[i];
+	for (k = i + 2; k < n && w[k] - w[k - 1] == step; k++)
+		;
+	return k - i;
+}
+
+static void emit_write(struct delta_state *d, uint64_t pa, const uint64_t *w, size_t words)
+{
+	wb_u8(&delta_buf, DELTA_WRITE);
+	wb_u64(&delta_buf, pa);
+	wb_u32(&delta_buf, (uint32_t)(words * sizeof(*w)));
+	wb_bytes(&delta_buf, w, words * sizeof(*w));
+	d->count++;
+}
+
+/*
+ * One run of changed words as WRITE and STRIDE records; bytes needed when
+ * emit is 0 (nothing written), else the records are written.
+ */
+static size_t split_run(struct delta_state *d, uint64_t pa, const uint64_t *w, size_t n, int emit)
+{
+	size_t i = 0, plain = 0, bytes = 0, r;
+
+	while (i < n) {
+		r = stride_len(w, i, n);
+		if (r < STRIDE_MIN) {
+			i++;
+			continue;
+		}
+		if (i > plain) {
+			bytes += 13 + (i - plain) * sizeof(*w);
+			if (emit)
+				emit_write(d, pa + plain * sizeof(*w), w + plain, i - plain);
+		}
+		bytes += 29;
+		if (emit) {
+			wb_u8(&delta_buf, DELTA_STRIDE);
+			wb_u64(&delta_buf, pa + i * sizeof(*w));
+			wb_u32(&delta_buf, (uint32_t)(r * sizeof(*w)));
+			wb_u64(&delta_buf, w[i]);
+			wb_u64(&delta_buf, w[i + 1] - w[i]);
+			d->count++;
+		}
+		i += r;
+		plain = i;
+	}
+	if (n > plain) {
+		bytes += 13 + (n - plain) * sizeof(*w);
+		if (emit)
+			emit_write(d, pa + plain * sizeof(*w), w + plain, n - plain);
+	}
+	return bytes;
+}
+
 static int delta_write(void *arg, uint64_t pa, const void *va, uint32_t len)
 {
 	struct delta_state *d = arg;
+	const uint64_t *w = va;
+	size_t n = len / sizeof(*w);
 
-	if (!delta_fits(d, 13 + (size_t)len))
+	if (!d->strides) {
+		if (!delta_fits(d, 13 + (size_t)len))
+			return 1;
+		emit_write(d, pa, w, n);
+		return 0;
+	}
+	/* All of the run or none of it: the shadow takes the run whole. */
+	if (!delta_fits(d, split_run(d, pa, w, n, 0)))
 		return 1;
-	wb_u8(&delta_buf, DELTA_WRITE);
-	wb_u64(&delta_buf, pa);
-	wb_u32(&delta_buf, len);
-	wb_bytes(&delta_buf, va, len);
-	d->count++;
+	split_run(d, pa, w, n, 1);
 	return 0;
 }
 
@@ -455,13 +533,15 @@ static int delta_freed(void *arg, uint64_t pa, const void *va, uint32_t len)
  * records, then u8 1 when some did not fit (the bench asks again with a
  * STEP of no operations) or 0.  The freed list always fits.
  */
+static int delta_strides;
+
 static void take_delta(void)
 {
 	static const struct arena_delta_ops ops = {
 		.fresh = delta_fresh,
 		.write = delta_write,
 	};
-	struct delta_state d = { .limit = DELTA_ROOM - 1 };
+	struct delta_state d = { .limit = DELTA_ROOM - 1, .strides = delta_strides };
 	int more;
 
 	wb_reset(&delta_buf);
@@ -511,6 +591,7 @@ static int do_step(const struct wire_frame_in *f)
 		room -= COVERAGE_RESERVE;
 	if (flags & STEP_DELTA)
 		room -= DELTA_ROOM;
+	delta_strides = !!(flags & STEP_STRIDES);
 
 	wb_reset(&payload);
 	wb_reset(&delta_buf);

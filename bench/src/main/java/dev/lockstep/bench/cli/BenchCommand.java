@@ -129,7 +129,11 @@ final class BenchCommand implements Callable<Integer> {
             StimulusLog log = new StimulusLog(SAMPLE_OPS);
             Campaign c = new Campaign(target, s, KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream()))
                     .logging(log).inFlight(depth());
+            long processCpu0 = processCpu();
+            long agentCpu0 = agentCpu(target.agentPid());
             CampaignSummary sum = c.run();
+            long processCpu = processCpu() - processCpu0;
+            long agentCpu = agentCpu(target.agentPid()) - agentCpu0;
             Timing t = c.timing();
             double fuzzing = Math.max(1e-9, sum.elapsedSeconds() - sum.health().getOrDefault("shrink_millis", 0L) / 1e3);
             double loopNanos = fuzzing * 1e9;
@@ -141,6 +145,11 @@ final class BenchCommand implements Callable<Integer> {
             double modelAlone = log.operations() / Math.max(1e-9, modelNanos / 1e9);
             run.put("operations", sum.operations());
             run.put("fuzzing_seconds", fuzzing);
+            // CPU per judged operation: what load on the machine does not change (findings' shrinking
+            // is left out of the loop's figure, not of the process's or the agent's).
+            double per = Math.max(1, sum.operations());
+            run.put("cpu_us_per_op", Map.of("loop_thread", c.loopCpuNanos() / per / 1e3,
+                    "bench_process", processCpu < 0 ? -1 : processCpu / per / 1e3, "agent", agentCpu < 0 ? -1 : agentCpu / per / 1e3));
             run.put("differential_ops_per_second", sum.opsPerSecond());
             run.put("driver_ops_per_second", driver);
             run.put("ratio", sum.opsPerSecond() / driver);
@@ -216,6 +225,27 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The operations, best time and latencies of the driver-alone run over the sampled cases. */
+    /** CPU time of this JVM, all threads, or -1. */
+    private static long processCpu() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** CPU time (user and system) of a process on this machine, from /proc, or -1. */
+    static long agentCpu(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name (which may hold spaces): utime is the 14th field, stime the 15th.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / 100);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private record BareTotals(long operations, long nanos, Map<String, BareReply.Latency> latency) {}
 
     /** Runs the sampled cases in the agent with no link (BARE), in chunks, best of PASSES each. */
@@ -282,6 +312,9 @@ final class BenchCommand implements Callable<Integer> {
                 + " mirror %.1f %%, generator %.1f %%, campaign bookkeeping %.1f %%, other %.1f %%%n", pct(shares.get("round_trips")),
                 pct(shares.get("driver_in_round_trips")), pct(shares.get("judging")), pct(shares.get("mirror")), pct(shares.get("generator")),
                 pct(shares.get("bookkeeping")), pct(shares.get("other")));
+        Map<String, Object> cpu = (Map<String, Object>) r.get("cpu_us_per_op");
+        o.printf(Locale.ROOT, "  CPU per judged op  loop thread %.2f us, bench process %.2f us, agent %.2f us (the last two with findings' shrinking)%n",
+                cpu.get("loop_thread"), cpu.get("bench_process"), cpu.get("agent"));
         o.printf(Locale.ROOT, "  round trips        %,d, %.1f operations judged each, p50 %d us, p90 %d us, p99 %d us; %.2f walks per operation%n",
                 r.get("round_trips"), r.get("ops_per_round_trip"), rtt.get("p50"), rtt.get("p90"), rtt.get("p99"), r.get("walks_per_op"));
         Map<String, Object> floor = (Map<String, Object>) r.get("link_floor_us");

@@ -48,6 +48,9 @@ public final class Campaign {
     private long ops;
     private long cases;
     private long shrinkNanos;
+    /** CPU time of the loop's thread: all of run(), and what new findings took of it. */
+    private long loopCpuNanos;
+    private long shrinkCpuNanos;
     private long lastSummary;
     private long runStart;
     private final Map<String, String> aliases = new java.util.HashMap<>();
@@ -180,7 +183,9 @@ public final class Campaign {
         try (Timeline timeline = new Timeline(s.out().resolve("timeline.jsonl"), target::agentPid); GrowthLog growth = new GrowthLog(s.out())) {
             this.timeline = timeline;
             this.growth = growth;
+            long cpu0 = threadCpu();
             loop(start, random, session, timeline);
+            loopCpuNanos += threadCpu() - cpu0;
             timeline.maybeRecord(elapsedBefore + (System.nanoTime() - start) / 1e9, ops, findings.all().size(), findings.knownCount(),
                     coverage.binsHit(), coverage.binsTotal(), edgesHit(), true);
         }
@@ -518,6 +523,7 @@ public final class Campaign {
             return;
         }
         long t0 = System.nanoTime();
+        long c0 = threadCpu();
         ModelOptions options = optionsFor(config);
         status.message("new finding: " + d.title() + "  (shrinking " + (d.opIndex() + 1) + " operations)");
         CaseRunner fast = new CaseRunner(target, config, options, s.batch());
@@ -554,6 +560,7 @@ public final class Campaign {
         if (findings.contains(exact.title())) {
             findings.repeat(exact.title());
             shrinkNanos += System.nanoTime() - t0;
+            shrinkCpuNanos += threadCpu() - c0;
             return;
         }
         Reproducer r = new Reproducer(exact.title(), exact.depth(), config, options, s.seed(), batch, minimal);
@@ -567,6 +574,22 @@ public final class Campaign {
         writeSummary(false);
         // Everything spent on a new finding, saving it included, is not the loop's time.
         shrinkNanos += System.nanoTime() - t0;
+        shrinkCpuNanos += threadCpu() - c0;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long threadCpu() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+
+    /**
+     * CPU time the loop's thread spent fuzzing (new findings' shrinking left out): unlike wall time,
+     * it does not grow when other programs share the machine, so `lockstep bench` reports it per
+     * operation beside the rates.
+     */
+    public long loopCpuNanos() {
+        return Math.max(0, loopCpuNanos - shrinkCpuNanos);
     }
 
     /**

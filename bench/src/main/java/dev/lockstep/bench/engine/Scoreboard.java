@@ -214,20 +214,20 @@ public final class Scoreboard {
         } else if (op instanceof Op.Map) {
             boolean shorter = r.status() == 0 && p.status() == 0 && r.value() < p.value() && model.acceptShorterMap(r.value());
             if (!shorter && !p.accepts(r.status(), r.value())) {
-                out.add(new Divergence(p.label() + ": driver returns " + answer(r.status(), r.value(), p)
+                out.add(Divergence.lazy(p.label() + ": driver returns " + answer(r.status(), r.value(), p)
                         + ", contract " + Errno.name(p.status()) + (p.status() == 0 ? " mapping " + sizeWord(p.value()) : ""),
-                        1, Category.DRIVER_BUG, opIndex, detail(op, p, r)));
+                        1, Category.DRIVER_BUG, opIndex, () -> detail(op, p, r)));
             }
         } else if (op instanceof Op.Unmap) {
             if (r.value() != p.value()) {
-                out.add(new Divergence(p.label() + ": driver unmaps " + relation(r.value(), p.value())
-                        + " than the contract (" + sizeWord(p.value()) + ")", 1, Category.DRIVER_BUG, opIndex, detail(op, p, r)));
+                out.add(Divergence.lazy(p.label() + ": driver unmaps " + relation(r.value(), p.value())
+                        + " than the contract (" + sizeWord(p.value()) + ")", 1, Category.DRIVER_BUG, opIndex, () -> detail(op, p, r)));
             }
         } else if (op instanceof Op.IovaToPhys) {
             if (r.value() != p.value()) {
                 String what = p.value() == 0 ? "an address where nothing is mapped"
                         : r.value() == 0 ? "0 for a mapped iova" : "the wrong address";
-                out.add(new Divergence("iova_to_phys: driver answers " + what, 2, Category.DRIVER_BUG, opIndex, detail(op, p, r)));
+                out.add(Divergence.lazy("iova_to_phys: driver answers " + what, 2, Category.DRIVER_BUG, opIndex, () -> detail(op, p, r)));
             }
         }
         for (AgentEvent e : events) {
@@ -314,7 +314,7 @@ public final class Scoreboard {
         String after = afterOneOperation ? " after " + lastLabel : "";
         List<Stage1Semantics.Mismatch> mm = j.mismatches();
         if (!mm.isEmpty()) {
-            Divergence d = new Divergence(j.family() + after + ": " + mm.get(0).key(), 3, j.category(), opIndex, j.detail());
+            Divergence d = Divergence.lazy(j.family() + after + ": " + mm.get(0).key(), 3, j.category(), opIndex, j::detail);
             // Wrong attributes on a right translation leave the address spaces in step.
             boolean sameSpace = mm.stream().noneMatch(x -> x.field().equals("translation") || x.field().equals("output address"));
             return List.of(sameSpace ? d.survivable() : d);
@@ -326,9 +326,9 @@ public final class Scoreboard {
                 prot = expected.lookup(va).map(Mapping::prot).orElse(Prot.of(0));
             }
             boolean address = f.field().equals("output address") || f.field().equals("other bits");
-            out.add(new Divergence("encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
+            out.add(Divergence.lazy("encoding" + after + " (" + j.encodingWhere() + "): " + f.field() + ": predicted "
                     + (address ? "other bits" : f.expected()) + ", driver wrote " + (address ? "these" : f.actual())
-                    + relevantProt(f.field(), prot), 4, Category.DRIVER_BUG, opIndex, j.encodingDetail()).survivable());
+                    + relevantProt(f.field(), prot), 4, Category.DRIVER_BUG, opIndex, j::encodingDetail).survivable());
         }
         return out;
     }

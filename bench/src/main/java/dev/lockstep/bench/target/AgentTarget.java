@@ -151,6 +151,11 @@ public final class AgentTarget implements Target {
         return (info.capabilities() & (1 << 4)) != 0;
     }
 
+    /** Whether the agent can send words that step evenly as one STRIDE record (capability bit 5). */
+    private boolean hasStrides() {
+        return (info.capabilities() & (1 << 5)) != 0;
+    }
+
     @Override
     public StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
         if (!hasStep()) {
@@ -204,7 +209,8 @@ public final class AgentTarget implements Target {
             throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " steps in flight");
         }
         int flags = (reset ? WireCodec.STEP_RESET : 0) | (deltaAfter >= 0 ? WireCodec.STEP_DELTA : 0)
-                | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0);
+                | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0)
+                | (deltaAfter >= 0 && hasStrides() ? WireCodec.STEP_STRIDES : 0);
         armKill(ops);
         int seq = -1;
         if (brokenSend == null) {

@@ -11,6 +11,7 @@ import dev.lockstep.bench.link.FrameCodec;
 import dev.lockstep.bench.target.AgentTarget;
 import dev.lockstep.bench.target.HostAgentProcess;
 import dev.lockstep.bench.target.TargetFailure;
+import dev.lockstep.bench.wire.AgentInfo;
 import dev.lockstep.bench.wire.BareReply;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.engine.Generator;
@@ -211,5 +212,39 @@ class StepProtocolTest {
         } finally {
             process.stop();
         }
+    }
+
+    /**
+     * The pages of one map step evenly, so an agent allowed STRIDE records sends them as one record:
+     * the same memory in the bench's mirror, in a fraction of the bytes.
+     */
+    @Test
+    void strideRecordsCarryTheSameMemoryInFewerBytes() throws Exception {
+        List<Op> ops = List.of(new Generator(CFG, new SplittableRandom(1), 0.0).alloc(), new Op.Map(0, 0x40000000L, 0x80000000L, 4096, 512, Prot.of(Prot.READ | Prot.WRITE)));
+        int[] sizes = new int[2];
+        TableMirror[] mirrors = new TableMirror[2];
+        for (int strides = 0; strides < 2; strides++) {
+            HostAgentProcess process = new HostAgentProcess(HostAgents.binary(), HostAgentProcess.Mode.STDIO, dir.resolve("agent" + strides + ".log"));
+            try {
+                RawLine line = new RawLine(process.start());
+                line.send(Frame.HELLO, 1, WireCodec.hello(FrameCodec.VERSION));
+                AgentInfo info = WireCodec.helloReply(line.next().payload());
+                assertTrue((info.capabilities() & (1 << 5)) != 0, "the agent does not offer STRIDE records");
+                int flags = WireCodec.STEP_RESET | WireCodec.STEP_DELTA | (strides == 1 ? WireCodec.STEP_STRIDES : 0);
+                line.send(Frame.STEP, 2, WireCodec.step(flags, 0, ops));
+                Frame reply = line.next();
+                assertEquals(Frame.STEP_REPLY, reply.type());
+                sizes[strides] = reply.payload().length;
+                StepReply r = WireCodec.stepReply(reply.payload(), flags, ops.size(), info.arenaBase(), info.arenaSize());
+                assertEquals(List.of(0L, 512L * 4096), r.batch().results().stream().map(x -> x.status() == 0 ? x.value() : -1L).toList());
+                mirrors[strides] = new TableMirror(info.arenaBase(), info.arenaSize(), info.pageSize());
+                mirrors[strides].apply(r.delta());
+            } finally {
+                process.stop();
+            }
+        }
+        assertEquals(-1, mirrors[1].firstDifference(mirrors[0]), "the strided delta builds other memory");
+        assertTrue(mirrors[1].blockCount() >= 3, "no tables: " + mirrors[1].blockCount());
+        assertTrue(sizes[1] * 4 < sizes[0], "strided reply " + sizes[1] + " bytes, plain " + sizes[0]);
     }
 }
