@@ -64,8 +64,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Batches in flight on the link (default: the campaigns' own, " + Campaign.DEFAULT_IN_FLIGHT + "); 1 judges each before sending the next.")
     Integer inFlight;
 
-    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N",
-            description = "Seconds of unmeasured campaign first, on the same agent, so the measured one starts warm (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parallel", defaultValue = "1", paramLabel = "K",
+            description = "Cases run side by side on their own handles (1..8, default ${DEFAULT-VALUE}); see `lockstep fuzz --help`.")
+    int parallel;
+
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N",
+            description = "Seconds of unmeasured campaign first, on the same agent, so the measured one starts warm: the JIT has compiled "
+                    + "the loop and the findings are known, so none is shrunk in the measured run (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Override
@@ -75,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (warmup < 0) {
             throw new UsageError("--warmup " + warmup + ": give 0 or more seconds");
+        }
+        if (parallel < 1 || parallel > 8) {
+            throw new UsageError("--parallel " + parallel + ": use 1 to 8");
         }
         if (inFlight != null && (inFlight < 1 || inFlight > 8)) {
             throw new UsageError("--in-flight " + inFlight + ": use 1 to 8");
@@ -117,18 +125,25 @@ final class BenchCommand implements Callable<Integer> {
         run.put("granule", cfg.granule().label());
         run.put("batch", shape.batch);
         run.put("in_flight", depth());
+        run.put("parallel", parallel);
         double loadBefore = loadAverage();
         try (Target target = targetOptions.open(dir)) {
+            Campaign warm = null;
             if (warmup > 0) {
-                // The JIT compiles the loop during this run; its results are thrown away.
-                Path warm = Files.createTempDirectory("lockstep-bench-warmup");
-                new Campaign(target, new CampaignSettings(cfg, ModelOptions.none(), 1, 0, warmup, shape.batch, 0.01, 0, 1, warm, "bench"),
-                        KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream())).inFlight(depth()).run();
+                // The JIT compiles the loop during this run; its results are thrown away, but its
+                // findings are known to the measured run, which so does not spend itself shrinking them.
+                Path warmDir = Files.createTempDirectory("lockstep-bench-warmup");
+                warm = new Campaign(target, new CampaignSettings(cfg, ModelOptions.none(), 1, 0, warmup, shape.batch, 0.01, 0, 1, warmDir, "bench"),
+                        KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream())).inFlight(depth()).parallel(parallel);
+                warm.run();
             }
             long[] floor = linkFloor(target, cfg);
             StimulusLog log = new StimulusLog(SAMPLE_OPS);
             Campaign c = new Campaign(target, s, KnownDivergences.none(), new PrintStream(OutputStream.nullOutputStream()))
-                    .logging(log).inFlight(depth());
+                    .logging(log).inFlight(depth()).parallel(parallel);
+            if (warm != null) {
+                c.knowing(warm);
+            }
             long processCpu0 = processCpu();
             long agentCpu0 = agentCpu(target.agentPid());
             CampaignSummary sum = c.run();
@@ -145,8 +160,8 @@ final class BenchCommand implements Callable<Integer> {
             double modelAlone = log.operations() / Math.max(1e-9, modelNanos / 1e9);
             run.put("operations", sum.operations());
             run.put("fuzzing_seconds", fuzzing);
-            // CPU per judged operation: what load on the machine does not change (findings' shrinking
-            // is left out of the loop's figure, not of the process's or the agent's).
+            // CPU per judged operation: what load on the machine does not change (shrinking a new
+            // finding is left out of the loop's figure, not of the process's or the agent's).
             double per = Math.max(1, sum.operations());
             run.put("cpu_us_per_op", Map.of("loop_thread", c.loopCpuNanos() / per / 1e3,
                     "bench_process", processCpu < 0 ? -1 : processCpu / per / 1e3, "agent", agentCpu < 0 ? -1 : agentCpu / per / 1e3));
@@ -298,8 +313,8 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> mem = (Map<String, Object>) r.get("memory_kb");
         Map<String, Object> load = (Map<String, Object>) r.get("load_average");
         PrintStream o = System.out;
-        o.printf(Locale.ROOT, "%s %s, batch %d, %d in flight  (load average %.2f at start, %.2f at end, %d CPUs)%n", r.get("format"),
-                r.get("granule"), r.get("batch"), r.get("in_flight"), load.get("start"), load.get("end"), Runtime.getRuntime().availableProcessors());
+        o.printf(Locale.ROOT, "%s %s, batch %d, %d in flight, %d cases side by side  (load average %.2f at start, %.2f at end, %d CPUs)%n",
+                r.get("format"), r.get("granule"), r.get("batch"), r.get("in_flight"), r.get("parallel"), load.get("start"), load.get("end"), Runtime.getRuntime().availableProcessors());
         o.printf(Locale.ROOT, "  differential loop  %,14.0f ops/s   %,d operations judged in %.1f s of fuzzing (%,d run by the driver), %,d cases%n",
                 r.get("differential_ops_per_second"), r.get("operations"), r.get("fuzzing_seconds"), r.get("operations_run"), r.get("cases"));
         o.printf(Locale.ROOT, "  driver alone       %,14.0f ops/s   the same operations run again in the agent, no link:"
@@ -313,7 +328,7 @@ final class BenchCommand implements Callable<Integer> {
                 pct(shares.get("driver_in_round_trips")), pct(shares.get("judging")), pct(shares.get("mirror")), pct(shares.get("generator")),
                 pct(shares.get("bookkeeping")), pct(shares.get("other")));
         Map<String, Object> cpu = (Map<String, Object>) r.get("cpu_us_per_op");
-        o.printf(Locale.ROOT, "  CPU per judged op  loop thread %.2f us, bench process %.2f us, agent %.2f us (the last two with findings' shrinking)%n",
+        o.printf(Locale.ROOT, "  CPU per judged op  loop thread %.2f us, bench process %.2f us, agent %.2f us (the last two with what the JIT and the collector do meanwhile)%n",
                 cpu.get("loop_thread"), cpu.get("bench_process"), cpu.get("agent"));
         o.printf(Locale.ROOT, "  round trips        %,d, %.1f operations judged each, p50 %d us, p90 %d us, p99 %d us; %.2f walks per operation%n",
                 r.get("round_trips"), r.get("ops_per_round_trip"), rtt.get("p50"), rtt.get("p90"), rtt.get("p99"), r.get("walks_per_op"));

@@ -129,6 +129,12 @@ final class FuzzCommand implements Callable<Integer> {
                     + "depends on it (batches sent ahead of a case that ends are generated and dropped): compare targets at the same depth.")
     int inFlight;
 
+    @Option(names = "--parallel", defaultValue = "1", paramLabel = "K",
+            description = "Cases run side by side on their own handles of the agent (1..8, default ${DEFAULT-VALUE}): each step the bench "
+                    + "sends carries one case's batch, so while one case waits for its answer the others keep the agent busy. "
+                    + "A seed's stimulus depends on it. Guided campaigns and --link-faults kill=N run one case at a time.")
+    int parallel;
+
     @Option(names = "--fail-on-findings", description = "Exit 1 when the campaign found anything not in the known-divergences file.")
     boolean failOnFindings;
 
@@ -215,6 +221,9 @@ final class FuzzCommand implements Callable<Integer> {
         }
         if (inFlight < 1 || inFlight > 8) {
             throw new UsageError("--in-flight " + inFlight + ": use 1 to 8");
+        }
+        if (parallel < 1 || parallel > 8) {
+            throw new UsageError("--parallel " + parallel + ": use 1 to 8");
         }
         if (maxOps != null && maxOps <= 0) {
             throw new UsageError("--ops " + maxOps + ": give a positive number of operations");
@@ -360,7 +369,7 @@ final class FuzzCommand implements Callable<Integer> {
         try (Target target = targetOptions.open(dir, settings.options())) {
             System.err.println("lockstep: target " + target.describe().kind() + " on " + target.describe().port()
                     + ": " + target.info().driverVersion());
-            Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided).varying(space).inFlight(inFlight);
+            Campaign campaign = new Campaign(target, settings, known, System.err).coverageGuided(coverageGuided).varying(space).inFlight(inFlight).parallel(parallel);
             if (earlier != null) {
                 campaign.resumeFrom(earlier);
             }

@@ -72,12 +72,18 @@ public final class Campaign {
      * generator; the least recently used go once there are many (a session keeps its last case's
      * tables), which costs only their steering.
      */
-    private final Map<PgtableConfig, Lane> lanes = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<LaneKey, Lane> lanes = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<PgtableConfig, Lane> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<LaneKey, Lane> eldest) {
             return size() > 64;
         }
     };
+    /** Each configuration's coverage, shared by the lanes of its parallel cases. */
+    private final Map<PgtableConfig, Coverage> coverages = new java.util.HashMap<>();
+
+    /** A lane is a configuration on one of the parallel cases' handles: each keeps its own generator state. */
+    private record LaneKey(PgtableConfig config, int slot) {
+    }
 
     /** A configuration's generator, and the coverage that steers it. */
     private record Lane(Generator gen, Coverage coverage) {
@@ -113,6 +119,17 @@ public final class Campaign {
     }
 
     /**
+     * Starts knowing what an earlier campaign on the same target found (its findings and the
+     * campaign titles that stand for them), so none is shrunk again: `lockstep bench` measures the
+     * loop after a warm-up this way, not the shrinking of findings the warm-up already made.
+     */
+    public Campaign knowing(Campaign earlier) {
+        findings.restore(earlier.findings.all());
+        aliases.putAll(earlier.aliases);
+        return this;
+    }
+
+    /**
      * Coverage-guided: the driver sites each batch reaches decide what runs next (see
      * {@link Scheduler}): mutants of corpus cases, neighbouring configurations, short fresh cases
      * that go on only while they find new sites. Kept for --resume by a marker in OUT/corpus.
@@ -144,6 +161,18 @@ public final class Campaign {
 
     public Campaign inFlight(int depth) {
         inFlight = Math.max(1, depth);
+        return this;
+    }
+
+    /** Cases run side by side on their own handles (docs/performance.md); 1 runs one at a time. */
+    public static final int DEFAULT_PARALLEL = 1;
+
+    private int parallel = DEFAULT_PARALLEL;
+    /** Cases the loop actually runs side by side (1 where they cannot be). */
+    private int width = 1;
+
+    public Campaign parallel(int n) {
+        parallel = Math.max(1, Math.min(8, n));
         return this;
     }
 
@@ -204,10 +233,10 @@ public final class Campaign {
      * configuration that coverage is the campaign's; with several each counts its own cases (and
      * passes every hit on to the campaign's), so each is steered toward what it has not done.
      */
-    private Lane lane(PgtableConfig config, SplittableRandom random) {
-        return lanes.computeIfAbsent(config, c -> {
-            Coverage own = space.single() ? coverage : Coverage.forConfig(c, coverage);
-            return new Lane(new Generator(c, random, s.misuseRate()), own);
+    private Lane lane(PgtableConfig config, int slot, SplittableRandom random) {
+        return lanes.computeIfAbsent(new LaneKey(config, slot), k -> {
+            Coverage own = space.single() ? coverage : coverages.computeIfAbsent(config, c -> Coverage.forConfig(c, coverage));
+            return new Lane(new Generator(config, random, s.misuseRate()), own);
         });
     }
 
@@ -242,11 +271,11 @@ public final class Campaign {
         int caseSites;
         int keep = 1;
 
-        CasePlan(Scheduler.Plan plan, Lane lane, Session session) {
+        CasePlan(Scheduler.Plan plan, Lane lane, Session session, int slot) {
             this.plan = plan;
             this.lane = lane;
             PgtableConfig c = plan.config();
-            caseState = session.begin(c, optionsFor(c), lane.coverage());
+            caseState = session.begin(c, optionsFor(c), lane.coverage(), slot);
             alloc = lane.gen().alloc();
             given = plan.prefix();
             lane.gen().adopt(given);
@@ -265,7 +294,7 @@ public final class Campaign {
                 batch = given.subList(done, Math.min(given.size(), done + s.batch())).stream()
                         .map(op -> Generator.inRegion(plan.config(), op)).toList();
             } else if (done < allowance) {
-                batch = lane.gen().batch(first ? session.emptyModel() : session.model(), Math.min(s.batch(), allowance - done),
+                batch = lane.gen().batch(first ? caseState.emptyModel() : caseState.model(), Math.min(s.batch(), allowance - done),
                         lane.coverage().empty());
             } else {
                 batch = List.of();
@@ -298,7 +327,14 @@ public final class Campaign {
         loopStart = start;
         // Guided, what the sites of a batch say decides what comes after it: one batch at a time.
         session.inFlight(scheduler.guided() ? 1 : inFlight);
-        CasePlan plan = null;
+        // Side by side only where a case's state lives in the agent alone: a guided campaign decides
+        // each batch from the last one's sites, and an injected kill rebuilds one case at a time.
+        width = scheduler.guided() || target.killsAgent() ? 1 : Math.min(parallel, target.parallelCases());
+        if (width > 1) {
+            session.parallel(width).inFlight(Math.max(inFlight, width));
+        }
+        CasePlan[] slots = new CasePlan[width];
+        int turn = 0;
         Map<Session.CaseState, CasePlan> plans = new LinkedHashMap<>();
         List<CasePlan> toRecord = new ArrayList<>();
         boolean spent = false;
@@ -311,23 +347,45 @@ public final class Campaign {
                     session.discardInFlight();
                     break;
                 }
-                if (plan != null && !plan.done() && session.inFlight() > 0 && !survival.worthIt()) {
-                    // Sending more of this case before its answer is in would mostly be wasted.
+                // The next case, in turn, that has something worth sending now.
+                int slot = -1;
+                for (int k = 0; k < width && slot < 0; k++) {
+                    int i = (turn + k) % width;
+                    CasePlan p = slots[i];
+                    boolean ready = p == null || p.done() || session.inFlight() == 0 || p.caseState.flying() == 0
+                            || (survival.worthIt() && !(width > 1 && p.caseState.followsCfg()));
+                    if (ready) {
+                        slot = i;
+                    }
+                }
+                if (slot < 0) {
+                    // Sending more of these cases before their answers are in would mostly be wasted.
                     break;
                 }
+                turn = (slot + 1) % width;
+                CasePlan plan = slots[slot];
                 if (plan == null || plan.done()) {
                     cases++;
                     Scheduler.Plan next = scheduler.next();
-                    plan = new CasePlan(next, lane(next.config(), random), session);
+                    plan = new CasePlan(next, lane(next.config(), slot, random), session, slot);
                     plans.put(plan.caseState, plan);
+                    slots[slot] = plan;
                 }
-                session.submit(plan.next(session));
+                session.submit(plan.caseState, plan.next(session));
             }
             session.release();
             if (session.inFlight() == 0) {
                 if (!toRecord.isEmpty()) {
                     recordAll(toRecord);
-                    if (!spent) {
+                    if (width > 1) {
+                        // Shrinking reset the agent: the cases beside ended there (judged so far, recorded).
+                        for (Session.CaseState c : session.abandonAll()) {
+                            CasePlan p = plans.remove(c);
+                            if (p != null && endCase(p)) {
+                                toRecord.add(p);
+                            }
+                        }
+                    } else if (!spent) {
                         session.rebuildCurrent();
                     }
                     continue;
@@ -672,6 +730,7 @@ public final class Campaign {
         coverage.counts().forEach((k, v) -> cov.put("bin:" + k, v));
         Map<String, Long> health = new LinkedHashMap<>(target.health());
         health.put("cases", cases);
+        health.put("cases_side_by_side", (long) width);
         health.put("shrink_millis", shrinkNanos / 1_000_000L);
         health.putAll(timing.asMap());
         // Resident memory in KiB, now and at the peak: the bench's, and the agent's (-1 on a board).

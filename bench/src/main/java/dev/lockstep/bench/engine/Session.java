@@ -56,6 +56,20 @@ public final class Session {
     /** The case batches are submitted to, or null before the first begin(). */
     private CaseState current;
     private int depth = 1;
+    /**
+     * Cases run side by side, each on its own handle (1: one case at a time, each from a RESET).
+     * With several, they share one mirror of the agent's memory, a case starts with an ALLOC on its
+     * handle (after a FREE of what the handle's last case left, if it ended early), and only the
+     * first step after a start, a crash or a shrink resets the agent.
+     */
+    private int parallel = 1;
+    private TableMirror shared;
+    /** Handles the agent holds a table on, as the steps sent so far leave it. */
+    private final boolean[] live = new boolean[16];
+    /** The next step resets the agent (parallel cases only: otherwise every case's first step does). */
+    private boolean resetNext = true;
+    /** Cases begun and not over, for parallel cases that a crash or a shrink ends together. */
+    private final List<CaseState> active = new ArrayList<>();
     /** Where the operations the target ran are kept for the driver-alone run, or null. */
     private StimulusLog log;
     private long speculationStops;
@@ -69,6 +83,9 @@ public final class Session {
         final PgtableConfig config;
         final Scoreboard scoreboard;
         final TableMirror mirror;
+        /** The agent's handle its operations use (the history keeps the generator's handle 0). */
+        final int handle;
+        StimulusLog.Entry logged;
         final List<Op> history = new ArrayList<>();
         final List<OpResult> answers = new ArrayList<>();
         /** Operations predicted so far (in speculative mode: submitted). */
@@ -81,13 +98,41 @@ public final class Session {
         /** Batches of it in flight. */
         int flying;
 
-        CaseState(PgtableConfig config, ModelOptions options, Coverage coverage) {
+        CaseState(PgtableConfig config, ModelOptions options, Coverage coverage, int handle) {
             this.config = config;
+            this.handle = handle;
             // A target with a hardware walker (QEMU) has it judge the tables beside the model's walker.
             scoreboard = new Scoreboard(config, options, coverage, target.hardwareWalker());
-            TableMirror m = spareMirrors.pollFirst();
-            mirror = m != null ? m : new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
-            mirror.clear();
+            if (parallel > 1) {
+                if (shared == null) {
+                    shared = new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+                }
+                mirror = shared;
+            } else {
+                TableMirror m = spareMirrors.pollFirst();
+                mirror = m != null ? m : new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+                mirror.clear();
+            }
+        }
+
+        /** The model as predicted after every batch of this case submitted so far, or null before its alloc. */
+        public PgtableContract model() {
+            return scoreboard.model();
+        }
+
+        /** An empty contract of this case's format: what the generator sees before the alloc is judged. */
+        public PgtableContract emptyModel() {
+            return scoreboard.emptyModel();
+        }
+
+        /** Whether nothing of this case may be predicted before its alloc's answer is in (stage 2). */
+        public boolean followsCfg() {
+            return scoreboard.contractFollowsCfg();
+        }
+
+        /** Batches of it in flight. */
+        public int flying() {
+            return flying;
         }
 
         /** Every operation sent in this case, in order. */
@@ -106,7 +151,7 @@ public final class Session {
      * read, its predictions (null when predicted at collect) and the extents expected after it.
      */
     private record Flight(CaseState c, List<Op> batch, int base, int tablesAfter, boolean reset, Prediction[] predictions,
-                          Expectations expected) {}
+                          Expectations expected, List<Op> sent, int skip) {}
 
     /**
      * What one collect judged: the batch's case, its divergences (the last one fatal if any is), how
@@ -140,9 +185,25 @@ public final class Session {
         return this;
     }
 
+    /**
+     * Runs up to n cases side by side on handles 0..n-1 ({@link #begin(PgtableConfig, ModelOptions,
+     * Coverage, int)}); set before the first case.
+     */
+    public Session parallel(int n) {
+        if (current != null) {
+            throw new IllegalStateException("parallel cases are set before the first case");
+        }
+        parallel = Math.max(1, Math.min(live.length, n));
+        return this;
+    }
+
+    public int parallel() {
+        return parallel;
+    }
+
     /** How many batches may be in flight now. */
     public int depth() {
-        boolean ahead = current == null || !current.scoreboard.contractFollowsCfg();
+        boolean ahead = parallel > 1 || current == null || !current.scoreboard.contractFollowsCfg();
         return ahead ? Math.min(depth, target.maxInFlight()) : 1;
     }
 
@@ -162,8 +223,20 @@ public final class Session {
      * counted in this coverage.
      */
     public CaseState begin(PgtableConfig config, ModelOptions options, Coverage coverage) {
+        return begin(config, options, coverage, 0);
+    }
+
+    /** Starts a fresh case on a handle of its own, beside the cases running on the others. */
+    public CaseState begin(PgtableConfig config, ModelOptions options, Coverage coverage, int handle) {
+        if (handle < 0 || handle >= parallel) {
+            throw new IllegalArgumentException("handle " + handle + " with " + parallel + " parallel cases");
+        }
         CaseState last = current;
-        current = new CaseState(config, options, coverage);
+        current = new CaseState(config, options, coverage, handle);
+        if (parallel > 1) {
+            active.removeIf(c -> c.over);
+            active.add(current);
+        }
         if (last != null) {
             retire(last);
         }
@@ -234,7 +307,11 @@ public final class Session {
      * tables read before the FREE, so the FREE rides in the same round trip.
      */
     public void submit(List<Op> batch) throws TargetFailure {
-        CaseState c = current;
+        submit(current, batch);
+    }
+
+    /** Sends a batch of case c (one of the parallel cases). */
+    public void submit(CaseState c, List<Op> batch) throws TargetFailure {
         int n = batch.size();
         int base = c.history.size();
         c.history.addAll(batch);
@@ -242,7 +319,7 @@ public final class Session {
         int tablesAfter = endsWithFree ? n - 1 : n > 0 && batch.get(n - 1) instanceof Op.Free ? -1 : n;
         Prediction[] predictions = null;
         Expectations expected = null;
-        if (depth() > 1) {
+        if (parallel > 1 ? !c.followsCfg() : depth() > 1) {
             long m0 = System.nanoTime();
             predictions = new Prediction[n];
             int judgeFirst = endsWithFree ? n - 1 : n;
@@ -262,16 +339,106 @@ public final class Session {
         if (endsWithFree || (n == 1 && batch.get(0) instanceof Op.Free)) {
             c.finished = true;
         }
-        Flight f = new Flight(c, batch, base, tablesAfter, c.resetPending, predictions, expected);
+        boolean reset;
+        List<Op> sent = batch;
+        int skip = 0;
+        if (parallel == 1) {
+            reset = c.resetPending;
+        } else {
+            // A case's first step: its handle may still hold the table of a case that ended early.
+            reset = c.resetPending && resetNext;
+            if (reset) {
+                java.util.Arrays.fill(live, false);
+                resetNext = false;
+            }
+            boolean cleanup = c.resetPending && live[c.handle];
+            sent = new ArrayList<>(n + 1);
+            if (cleanup) {
+                sent.add(new Op.Free(c.handle));
+                skip = 1;
+            }
+            for (Op op : batch) {
+                sent.add(onHandle(op, c.handle));
+                if (op instanceof Op.Alloc) {
+                    live[c.handle] = true;
+                } else if (op instanceof Op.Free) {
+                    live[c.handle] = false;
+                }
+            }
+        }
+        Flight f = new Flight(c, batch, base, tablesAfter, reset, predictions, expected, sent, skip);
         c.resetPending = false;
         c.flying++;
         inFlight.addLast(f);
         send(f);
     }
 
+    /** op as the agent runs it for a case on handle h. */
+    private static Op onHandle(Op op, int h) {
+        if (op.handle() == h) {
+            return op;
+        }
+        if (op instanceof Op.Map m) {
+            return new Op.Map(h, m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+        } else if (op instanceof Op.Unmap u) {
+            return new Op.Unmap(h, u.iova(), u.pgsize(), u.pgcount());
+        } else if (op instanceof Op.IovaToPhys q) {
+            return new Op.IovaToPhys(h, q.iova());
+        } else if (op instanceof Op.Alloc a) {
+            return new Op.Alloc(h, a.format(), a.quirks(), a.pgsizeBitmap(), a.ias(), a.oas(), a.coherentWalk());
+        }
+        return new Op.Free(h);
+    }
+
     private void send(Flight f) throws TargetFailure {
         // Coverage news come with every step: a case that ends early needs no round trip for them.
-        target.submit(f.reset(), f.batch(), f.tablesAfter(), true);
+        int at = f.tablesAfter();
+        if (parallel > 1 && at < 0) {
+            // Cases side by side share one mirror: every step brings what it changed.
+            at = f.batch().size();
+        }
+        target.submit(f.reset(), f.sent(), at < 0 ? at : at + f.skip(), true);
+    }
+
+    /**
+     * The answer of a step without the results of the operations sent ahead of the case's own (the
+     * FREE of what the handle's last case left), which nobody judges.
+     */
+    private static StepReply withoutFirst(StepReply r, int skip) {
+        if (skip == 0) {
+            return r;
+        }
+        BatchReply b = r.batch();
+        List<AgentEvent> events = new ArrayList<>();
+        for (AgentEvent e : b.events()) {
+            if (e.opIndex() >= skip) {
+                events.add(new AgentEvent(e.opIndex() - skip, e.kind(), e.text()));
+            }
+        }
+        BatchReply mine = new BatchReply(b.results().subList(skip, b.results().size()), events, b.driverNanos());
+        return new StepReply(r.leaks(), mine, r.delta(), r.coverage());
+    }
+
+    /**
+     * Parallel cases: ends every case still running (the agent was reset by a shrink, which runs
+     * cases of its own on it), so the next step resets it again. Nothing may be in flight. Returns
+     * the cases it ended.
+     */
+    public List<CaseState> abandonAll() {
+        if (!inFlight.isEmpty()) {
+            throw new IllegalStateException("abandon with " + inFlight.size() + " batches in flight");
+        }
+        List<CaseState> ended = new ArrayList<>();
+        for (CaseState c : active) {
+            if (!c.over) {
+                c.over = true;
+                ended.add(c);
+            }
+        }
+        active.clear();
+        resetNext = true;
+        java.util.Arrays.fill(live, false);
+        return ended;
     }
 
     /** Kills in a row on one batch before the target counts as unusable (each kill is a full interval apart). */
@@ -317,6 +484,18 @@ public final class Session {
                 l.flying = 0;
             }
             inFlight.clear();
+            if (parallel > 1) {
+                // The new agent holds no table: every case running beside this one ends here too.
+                for (CaseState l : active) {
+                    if (l != c && !l.over && !cut.contains(l)) {
+                        cut.add(l);
+                    }
+                    l.over = true;
+                }
+                active.clear();
+                resetNext = true;
+                java.util.Arrays.fill(live, false);
+            }
             c.flying = 0;
             retire(c);
             cut.forEach(this::retire);
@@ -324,13 +503,24 @@ public final class Session {
         }
         inFlight.pollFirst();
         c.flying--;
+        stepped = withoutFirst(stepped, f.skip());
         timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
         timing.ran(f.batch().size());
         if (log != null) {
-            if (f.reset()) {
-                log.caseStarted();
+            if (f.base() == 0) {
+                c.logged = log.caseStarted();
             }
-            log.ran(f.batch());
+            log.ran(c.logged, f.batch());
+        }
+        if (parallel > 1) {
+            if (f.reset()) {
+                // The agent forgot every block before this step: so does the mirror.
+                shared.clear();
+            }
+            // One mirror for every case: each step's delta lands in it in order, judged or not.
+            if (c.over) {
+                applyDelta(c, stepped.delta());
+            }
         }
         if (c.over) {
             // Sent before its case ended: run by the target, judged by nobody.
@@ -382,11 +572,14 @@ public final class Session {
         int judgeFirst = endsWithFree ? n - 1 : n;
         if (check(f, reply, 0, judgeFirst, found)) {
             timing.model(System.nanoTime() - m0);
+            if (parallel > 1) {
+                applyDelta(c, stepped.delta());
+            }
             return found;
         }
         long s0 = System.nanoTime();
         timing.model(s0 - m0);
-        if (f.tablesAfter() >= 0) {
+        if (f.tablesAfter() >= 0 || parallel > 1) {
             applyDelta(c, stepped.delta());
         }
         long s1 = System.nanoTime();
@@ -459,7 +652,7 @@ public final class Session {
 
     /** A case gone: its mirror goes back to the pool once nothing of it is in flight. */
     private void retire(CaseState c) {
-        if (c.flying == 0 && c != current && !spareMirrors.contains(c.mirror)) {
+        if (c.mirror != shared && c.flying == 0 && c != current && !spareMirrors.contains(c.mirror)) {
             spareMirrors.addLast(c.mirror);
         }
     }

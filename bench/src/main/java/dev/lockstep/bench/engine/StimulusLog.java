@@ -12,33 +12,47 @@ import java.util.List;
  */
 public final class StimulusLog {
     private final long maxOps;
-    private final List<Long> indices = new ArrayList<>();
-    private final List<List<Op>> cases = new ArrayList<>();
+    private final List<Entry> cases = new ArrayList<>();
     private long caseIndex = -1;
     private long stride = 1;
     private long ops;
-    private List<Op> current;
+
+    /** One case's operations, or a case the sample left out (no operations kept). */
+    static final class Entry {
+        final long index;
+        final List<Op> ops = new ArrayList<>();
+        boolean dropped;
+
+        Entry(long index) {
+            this.index = index;
+        }
+    }
 
     public StimulusLog(long maxOps) {
         this.maxOps = maxOps;
     }
 
-    /** A case starts (the target was reset before its first operation). */
-    void caseStarted() {
+    /**
+     * A case starts (the target holds no table of it yet); what it runs is handed to {@link #ran}
+     * with the entry returned, since cases run side by side may interleave.
+     */
+    Entry caseStarted() {
         caseIndex++;
-        current = caseIndex % stride == 0 ? new ArrayList<>() : null;
-        if (current != null) {
-            indices.add(caseIndex);
-            cases.add(current);
+        Entry e = new Entry(caseIndex);
+        if (caseIndex % stride == 0) {
+            cases.add(e);
+        } else {
+            e.dropped = true;
         }
+        return e;
     }
 
-    /** The target ran these operations, in this order, in the current case. */
-    void ran(List<Op> batch) {
-        if (current == null) {
+    /** The target ran these operations, in this order, in the case of entry e. */
+    void ran(Entry e, List<Op> batch) {
+        if (e == null || e.dropped) {
             return;
         }
-        current.addAll(batch);
+        e.ops.addAll(batch);
         ops += batch.size();
         while (ops > maxOps && stride < Long.MAX_VALUE / 2) {
             thin();
@@ -50,21 +64,19 @@ public final class StimulusLog {
         stride *= 2;
         ops = 0;
         for (int i = cases.size() - 1; i >= 0; i--) {
-            if (indices.get(i) % stride != 0) {
-                if (cases.get(i) == current) {
-                    current = null;
-                }
-                indices.remove(i);
+            Entry e = cases.get(i);
+            if (e.index % stride != 0) {
+                e.dropped = true;
                 cases.remove(i);
             } else {
-                ops += cases.get(i).size();
+                ops += e.ops.size();
             }
         }
     }
 
     /** The sampled cases, each as the target ran it from a reset. */
     public List<List<Op>> cases() {
-        return cases;
+        return cases.stream().map(e -> e.ops).toList();
     }
 
     public long operations() {

@@ -146,6 +146,17 @@ public final class AgentTarget implements Target {
         }
     }
 
+    /** The agent's 16 handles; one at a time without STEP, whose steps carry each case's own delta. */
+    @Override
+    public int parallelCases() {
+        return hasStep() ? 16 : 1;
+    }
+
+    @Override
+    public boolean killsAgent() {
+        return faults.killEvery() > 0;
+    }
+
     /** Whether the agent answers STEP and BARE (capability bit 4). */
     public boolean hasStep() {
         return (info.capabilities() & (1 << 4)) != 0;

@@ -99,6 +99,16 @@ public final class JudgedTarget implements Target {
     }
 
     @Override
+    public boolean killsAgent() {
+        return target.killsAgent();
+    }
+
+    @Override
+    public int parallelCases() {
+        return target.parallelCases();
+    }
+
+    @Override
     public int maxInFlight() {
         return target.maxInFlight();
     }

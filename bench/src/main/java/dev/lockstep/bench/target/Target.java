@@ -67,6 +67,16 @@ public interface Target extends AutoCloseable {
         return execute(ops);
     }
 
+    /** Cases this target can run side by side, each on its own handle (1: one at a time). */
+    default int parallelCases() {
+        return 1;
+    }
+
+    /** Whether this target kills its agent on purpose now and then (--link-faults kill=N). */
+    default boolean killsAgent() {
+        return false;
+    }
+
     /** Counts a case rebuilt after an injected kill, for health. */
     default void recovered() {
     }

@@ -61,20 +61,28 @@ class PipelineUnitsTest {
     @Test
     void theStimulusSampleStaysBoundedAndSpreadOverTheRun() {
         StimulusLog log = new StimulusLog(1000);
-        for (int c = 0; c < 500; c++) {
-            log.caseStarted();
-            List<Op> ops = new ArrayList<>();
+        for (int c = 0; c < 500; c += 2) {
+            // Two cases side by side, their batches interleaved as parallel cases send them.
+            StimulusLog.Entry a = log.caseStarted();
+            StimulusLog.Entry b = log.caseStarted();
+            List<Op> opsA = new ArrayList<>();
+            List<Op> opsB = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                ops.add(new Op.Map(0, 0x1000L * i, 0x1000L * c, 0x1000, 1, Prot.of(1)));
+                opsA.add(new Op.Map(0, 0x1000L * i, 0x1000L * c, 0x1000, 1, Prot.of(1)));
+                opsB.add(new Op.Map(1, 0x1000L * i, 0x1000L * (c + 1), 0x1000, 1, Prot.of(1)));
             }
-            log.ran(ops.subList(0, 20));
-            log.ran(ops.subList(20, 40));
+            log.ran(a, opsA.subList(0, 20));
+            log.ran(b, opsB.subList(0, 20));
+            log.ran(a, opsA.subList(20, 40));
+            log.ran(b, opsB.subList(20, 40));
         }
         assertEquals(500, log.casesSeen());
         assertTrue(log.operations() <= 1000, "over the bound: " + log.operations());
         assertTrue(log.operations() >= 400, "thinned too far: " + log.operations());
         // Whole cases, from both ends of the run: the first case and one of the last ones.
         assertTrue(log.cases().stream().allMatch(c -> c.size() == 40));
+        // Each case holds its own operations only, in order.
+        assertTrue(log.cases().stream().allMatch(c -> c.stream().allMatch(op -> ((Op.Map) op).paddr() == ((Op.Map) c.get(0)).paddr())));
         assertEquals(0L, ((Op.Map) log.cases().get(0).get(0)).paddr());
         long lastCase = ((Op.Map) log.cases().get(log.cases().size() - 1).get(0)).paddr() / 0x1000;
         assertTrue(lastCase > 400, "the sample stops at case " + lastCase);

@@ -114,6 +114,18 @@ class HostCampaignTest {
     @EnumSource(value = TamperingTarget.Mutant.class, names = {"MAP_STATUS", "IOVA_TO_PHYS", "ACCESS_FLAG", "GLOBAL_LEAVES", "SPURIOUS_WARN",
         "CRASH_ON_UNMAP", "STRAY_DESCRIPTOR", "DANGLING_TABLE"})
     void aWrongDriverIsCaughtAtItsDepth(TamperingTarget.Mutant mutant) throws Exception {
+        caughtAtItsDepth(mutant, 1);
+    }
+
+    /** The same with four cases side by side on their own handles, sharing one mirror of the agent's memory. */
+    @ParameterizedTest
+    @EnumSource(value = TamperingTarget.Mutant.class, names = {"MAP_STATUS", "IOVA_TO_PHYS", "ACCESS_FLAG", "GLOBAL_LEAVES", "SPURIOUS_WARN",
+        "CRASH_ON_UNMAP", "STRAY_DESCRIPTOR", "DANGLING_TABLE"})
+    void aWrongDriverIsCaughtAtItsDepthWithCasesSideBySide(TamperingTarget.Mutant mutant) throws Exception {
+        caughtAtItsDepth(mutant, 4);
+    }
+
+    private void caughtAtItsDepth(TamperingTarget.Mutant mutant, int parallel) throws Exception {
         int depth = switch (mutant) {
             case MAP_STATUS -> 1;
             case IOVA_TO_PHYS -> 2;
@@ -121,10 +133,13 @@ class HostCampaignTest {
             case GLOBAL_LEAVES -> 4;
             default -> 5;
         };
-        Path out = dir.resolve(mutant.name());
+        Path out = dir.resolve(mutant.name() + "-" + parallel);
         CampaignSummary s;
         try (Target t = new TamperingTarget(HostAgents.open(out, HostAgentProcess.Mode.PTY), mutant)) {
-            s = new Campaign(t, settings(Granule.G4K, 1500, out), KnownDivergences.none(), QUIET).run();
+            s = new Campaign(t, settings(Granule.G4K, 1500, out), KnownDivergences.none(), QUIET).parallel(parallel).run();
+        }
+        if (parallel > 1) {
+            assertTrue(s.health().get("cases_side_by_side") == parallel, s.health().toString());
         }
         // A leaf whose first wrong field is another one (SH of Device memory) names that field instead.
         Optional<Finding> caught = s.findings().stream()
@@ -169,6 +184,26 @@ class HostCampaignTest {
         assertEquals(runs[0].coverage(), runs[1].coverage());
         assertEquals(runs[0].health().get("cases"), runs[1].health().get("cases"));
         assertTrue(runs[0].health().get("round_trips") > 0 && runs[0].health().get("walks") > 0, runs[0].health().toString());
+    }
+
+    /** With cases side by side too: the order of steps is the seed's, so the campaign is. */
+    @Test
+    void aSeedGivesOneCampaignWithCasesSideBySide() throws Exception {
+        CampaignSummary[] runs = new CampaignSummary[2];
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("side" + i);
+            try (Target t = HostAgents.open(out, HostAgentProcess.Mode.PTY)) {
+                runs[i] = new Campaign(t, settings(Granule.G4K, 2500, out), KnownDivergences.none(), QUIET).parallel(4).run();
+            }
+        }
+        assertEquals(runs[0].operations(), runs[1].operations());
+        assertEquals(runs[0].findings().stream().map(Finding::title).sorted().toList(),
+                runs[1].findings().stream().map(Finding::title).sorted().toList());
+        assertEquals(runs[0].coverage(), runs[1].coverage());
+        assertEquals(runs[0].health().get("cases"), runs[1].health().get("cases"));
+        assertEquals(4L, runs[0].health().get("cases_side_by_side"));
+        // Findings are real driver findings, never a disagreement about the agent's memory.
+        assertTrue(runs[0].findings().stream().noneMatch(f -> f.title().startsWith("bench error")), runs[0].findings().toString());
     }
 
     @Test

@@ -176,6 +176,9 @@ final class TamperingTarget implements Target {
     public AgentInfo info() { return real.info(); }
 
     @Override
+    public int parallelCases() { return real.parallelCases(); }
+
+    @Override
     public TargetInfo describe() { return real.describe(); }
 
     @Override
