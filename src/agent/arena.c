@@ -444,46 +444,6 @@ void arena_sync_changed(arena_block_fn fn, void *arg)
 	}
 }
 
-#define CHUNK_WORDS	8
-
-/*
- * The runs of words of one block that differ from the shadow, each handed
- * to ops->write and then copied into the shadow.  Runs one equal word apart
- * are joined: a record header costs more than the word.
- */
-static int delta_block(int32_t pfn, uint32_t len,
-		       const struct arena_delta_ops *ops, void *arg)
-{
-	const uint64_t *cur = pfn_va(pfn);
-	uint64_t *old = shadow_of(pfn);
-	size_t n = len / sizeof(*cur), i = 0, start, end;
-
-	while (i < n) {
-		/* Equal chunks are the common case: skip them with memcmp. */
-		if (!(i % CHUNK_WORDS) && i + CHUNK_WORDS <= n &&
-		    !memcmp(cur + i, old + i, CHUNK_WORDS * sizeof(*cur))) {
-			i += CHUNK_WORDS;
-			continue;
-		}
-		if (cur[i] == old[i]) {
-			i++;
-			continue;
-		}
-		start = i;
-		end = i + 1;
-		for (i = end; i < n && (cur[i] != old[i] ||
-					(i + 1 < n && cur[i + 1] != old[i + 1])); i++)
-			if (cur[i] != old[i])
-				end = i + 1;
-		if (ops->write(arg, pfn_pa(pfn) + start * sizeof(*cur),
-			       cur + start, (end - start) * sizeof(*cur)))
-			return 1;
-		memcpy(old + start, cur + start, (end - start) * sizeof(*cur));
-		i = end;
-	}
-	return 0;
-}
-
 int arena_sync_delta(const struct arena_delta_ops *ops, void *arg)
 {
 	struct arena_page *pg;
@@ -504,11 +464,13 @@ int arena_sync_delta(const struct arena_delta_ops *ops, void *arg)
 		} else if (!memcmp(pfn_va(pfn), shadow_of(pfn), len)) {
 			continue;
 		}
-		if (delta_block(pfn, len, ops, arg))
+		if (arena_delta_words(pfn_pa(pfn), pfn_va(pfn), shadow_of(pfn),
+				      len, ops, arg))
 			return 1;
 	}
 	return 0;
 }
+
 void arena_sync_freed(arena_block_fn fn, void *arg)
 {
 	unsigned int i;

@@ -64,6 +64,13 @@ struct arena_delta_ops {
 	int (*write)(void *arg, uint64_t pa, const void *va, uint32_t len);
 };
 int arena_sync_delta(const struct arena_delta_ops *ops, void *arg);
+/*
+ * The runs of words of the block at @pa (@len bytes at @va) that differ
+ * from @shadow, the bench's copy: each handed to ops->write, then copied
+ * into @shadow.  Returns 1 when ops->write refused one (shadow.c).
+ */
+int arena_delta_words(uint64_t pa, const void *va, void *shadow, uint32_t len,
+		      const struct arena_delta_ops *ops, void *arg);
 /* Blocks the bench had a copy of and that were freed since; then forgotten. */
 void arena_sync_freed(arena_block_fn fn, void *arg);
 unsigned int arena_freed_pending(void);

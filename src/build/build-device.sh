@@ -148,8 +148,9 @@ grep -qw alloc_io_pgtable_ops "$KDIR/Module.symvers" ||
 CC_VERSION=$("${CROSS_COMPILE}gcc" --version 2>/dev/null | sed -n 1p)
 SRC_HASH=$({
 	(cd "$KMOD" && find . -type f ! -path './build/*' | LC_ALL=C sort | xargs sha256sum)
-	(cd "$AGENT" && sha256sum wire.c wire.h events.c events.h pgtable_ops.c pgtable_ops.h \
-		arena.h shim/shim.h shim/include/lockstep/memory.h)
+	# The module's Makefile names the host agent's files it builds.
+	# shellcheck disable=SC2046
+	(cd "$AGENT" && sha256sum $(make -s --no-print-directory -C "$KMOD" shared-files))
 	sha256sum <"${BASH_SOURCE[0]}"
 } | sha256sum | cut -c1-64)
 KEY=$(printf '%s\n' "device v1" "$VERSION" "$CC_VERSION" "$SRC_HASH" | sha256sum | cut -c1-32)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * realloc() and free() for the shared wire code (compat/stdlib.h): the
- * receive buffer and reply buffers grow to a whole frame, past what
- * kmalloc() gives, and kvrealloc() needs the old size, so each block keeps
- * its size in a header.
+ * realloc(), calloc() and free() for the shared agent code
+ * (compat/stdlib.h): the receive buffer and reply buffers grow to a whole
+ * frame, past what kmalloc() gives, and kvrealloc() needs the old size, so
+ * each block keeps its size in a header.
  */
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -39,6 +40,19 @@ void *lockstep_realloc(void *p, size_t n)
 		kvfree(old);
 	}
 	return s->data;
+}
+
+void *lockstep_calloc(size_t n, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (check_mul_overflow(n, size, &bytes))
+		return NULL;
+	p = lockstep_realloc(NULL, bytes);
+	if (p)
+		memset(p, 0, bytes);
+	return p;
 }
 
 void lockstep_free(void *p)

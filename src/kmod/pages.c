@@ -16,12 +16,19 @@
  * Blocks the driver leaked are reported and then forgotten, never freed:
  * freeing memory the module did not allocate would be a worse bug than
  * the leak.
+ *
+ * What the bench holds of each block it was sent is kept in a shadow copy,
+ * as the host arena keeps it, so that STEP's table delta says only which
+ * words changed (shadow.c does the comparing for both agents).
  */
+#include <linux/bug.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
 
@@ -39,7 +46,11 @@ struct block {
 	unsigned int order;
 	int owner;
 	bool sent;
-	u64 hash;
+	/*
+	 * The bench's copy, once sent; NULL when there was no memory for
+	 * one, and then every sync sends the whole block again.
+	 */
+	void *shadow;
 };
 
 struct object {
@@ -50,6 +61,8 @@ struct object {
 struct freed_block {
 	u64 pa;
 	u32 len;
+	/* Its block's shadow: freed at the next sync, never inside a tracepoint. */
+	void *shadow;
 };
 
 static struct block *blocks;
@@ -94,6 +107,11 @@ static void forget_block(unsigned int i)
 	memmove(&blocks[i], &blocks[i + 1], (nblocks - i) * sizeof(*blocks));
 }
 
+/*
+ * Only the bench's copy needs telling; it never saw an unsent block.  A
+ * block is sent at most once between two syncs, and every sync empties
+ * the list, so it has room for every block.
+ */
 static void probe_page_free(void *data, struct page *page, unsigned int order)
 {
 	unsigned int i;
@@ -103,11 +121,11 @@ static void probe_page_free(void *data, struct page *page, unsigned int order)
 	for (i = 0; i < nblocks; i++) {
 		if (blocks[i].page != page)
 			continue;
-		/* Only the bench's copy needs telling; it never saw an unsent block. */
-		if (blocks[i].sent && nfreed < MAX_BLOCKS)
+		if (blocks[i].sent && !WARN_ON_ONCE(nfreed == MAX_BLOCKS))
 			freed[nfreed++] = (struct freed_block) {
 				.pa = page_to_phys(page),
 				.len = PAGE_SIZE << blocks[i].order,
+				.shadow = blocks[i].shadow,
 			};
 		forget_block(i);
 		return;
@@ -150,10 +168,12 @@ static void prune(void)
 	unsigned int i = 0;
 
 	while (i < nblocks) {
-		if (PageSlab(blocks[i].page))
+		if (PageSlab(blocks[i].page)) {
+			kvfree(blocks[i].shadow);
 			forget_block(i);
-		else
+		} else {
 			i++;
+		}
 	}
 }
 
@@ -224,6 +244,12 @@ void arena_disown(int owner)
 /* RESET: leaked blocks were reported; forget them (see the top of the file). */
 void arena_reclaim_all(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < nblocks; i++)
+		kvfree(blocks[i].shadow);
+	for (i = 0; i < nfreed; i++)
+		kvfree(freed[i].shadow);
 	nblocks = 0;
 	nfreed = 0;
 }
@@ -250,45 +276,89 @@ void shim_kmalloc_disown(int owner)
 	}
 }
 
-static u64 block_hash(const struct block *b)
+static u64 block_pa(const struct block *b)
 {
-	const u64 *w = page_address(b->page);
-	size_t i, n = (PAGE_SIZE << b->order) / sizeof(*w);
-	u64 h = 0xcbf29ce484222325ULL;
-
-	for (i = 0; i < n; i++) {
-		h ^= READ_ONCE(w[i]);
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return page_to_phys(b->page);
 }
 
+static u32 block_len(const struct block *b)
+{
+	return PAGE_SIZE << b->order;
+}
+
+/* Whether the bench's copy is known to equal the block as it is now. */
+static bool unchanged(const struct block *b)
+{
+	return b->sent && b->shadow &&
+	       !memcmp(page_address(b->page), b->shadow, block_len(b));
+}
+
+/* The bench was just sent the whole block: its copy is the block now. */
+static void took_whole(struct block *b)
+{
+	b->sent = true;
+	if (!b->shadow)
+		b->shadow = kvmalloc(block_len(b), GFP_KERNEL);
+	if (b->shadow)
+		memcpy(b->shadow, page_address(b->page), block_len(b));
+}
+
+/* MEM_SYNC: whole blocks, those the bench has no copy of or whose words differ from it. */
 void arena_sync_changed(arena_block_fn fn, void *arg)
 {
 	struct block *b;
 	unsigned int i;
-	u64 h;
 
 	prune();
 	for (i = 0; i < nblocks; i++) {
 		b = &blocks[i];
-		h = block_hash(b);
-		if (b->sent && b->hash == h)
+		if (unchanged(b))
 			continue;
-		if (fn(arg, page_to_phys(b->page), page_address(b->page),
-		       PAGE_SIZE << b->order))
+		if (fn(arg, block_pa(b), page_address(b->page), block_len(b)))
 			return;
-		b->sent = true;
-		b->hash = h;
+		took_whole(b);
 	}
+}
+
+int arena_sync_delta(const struct arena_delta_ops *ops, void *arg)
+{
+	struct block *b;
+	unsigned int i;
+
+	prune();
+	for (i = 0; i < nblocks; i++) {
+		b = &blocks[i];
+		if (!b->sent) {
+			if (ops->fresh(arg, block_pa(b), block_len(b)))
+				return 1;
+			/* The bench starts the block as zeros; so does its shadow. */
+			b->sent = true;
+			b->shadow = kvzalloc(block_len(b), GFP_KERNEL);
+		} else if (unchanged(b)) {
+			continue;
+		}
+		if (b->shadow) {
+			if (arena_delta_words(block_pa(b), page_address(b->page),
+					      b->shadow, block_len(b), ops, arg))
+				return 1;
+			continue;
+		}
+		/* No shadow to compare with: every word, then a shadow if there is memory now. */
+		if (ops->write(arg, block_pa(b), page_address(b->page), block_len(b)))
+			return 1;
+		took_whole(b);
+	}
+	return 0;
 }
 
 void arena_sync_freed(arena_block_fn fn, void *arg)
 {
 	unsigned int i;
 
-	for (i = 0; i < nfreed; i++)
+	for (i = 0; i < nfreed; i++) {
 		fn(arg, freed[i].pa, NULL, freed[i].len);
+		kvfree(freed[i].shadow);
+	}
 	nfreed = 0;
 }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.bench.cli.Main;
+import dev.lockstep.bench.engine.TableMirror;
 import dev.lockstep.bench.target.AgentBuild;
 import dev.lockstep.bench.target.AgentTarget;
 import dev.lockstep.bench.target.DeviceImage;
@@ -14,13 +15,19 @@ import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
+import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.models.iopgtable.Prot;
+import dev.lockstep.models.vmsa.Granule;
+import dev.lockstep.models.vmsa.Translation;
+import dev.lockstep.models.vmsa.WalkConfig;
+import dev.lockstep.models.vmsa.Walker;
 import dev.lockstep.reports.CampaignSummary;
 import dev.lockstep.reports.Finding;
 import dev.lockstep.reports.SummaryJson;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -135,7 +142,56 @@ class DeviceTargetTest {
             Set<Long> gone = after.freed().stream().map(MemoryDelta.Freed::paddr).collect(Collectors.toSet());
             assertEquals(sent, gone, "every table page the bench was sent must be reported freed");
             assertEquals(0L, device.reset());
+
+            stepDeltasRebuildTheTables(device);
         }
+    }
+
+    /**
+     * STEP (capability bit 4): a mirror built only from the module's deltas (fresh blocks, then the
+     * words that differ from its shadow of what the bench holds) walks to the driver's mappings, a
+     * later step sends words rather than blocks, and a FREE's delta frees every block sent.
+     */
+    private static void stepDeltasRebuildTheTables(AgentTarget device) throws Exception {
+        assertTrue(device.hasStep(), "the module does not offer STEP and BARE (capability bit 4)");
+        Prot rw = Prot.of(Prot.READ | Prot.WRITE);
+        TableMirror mirror = new TableMirror(device.info().arenaBase(), device.info().arenaSize(), device.info().pageSize());
+        StepReply first = device.step(true, List.of(
+                new Op.Alloc(0, 1, 0, ARM64_4K, 48, 48, true),
+                new Op.Map(0, 0x4000_0000L, 0x8000_0000L, 0x1000, 16, rw),
+                new Op.Map(0, 0x8020_0000L, 0x4020_0000L, 0x20_0000, 2, rw)), 3, true);
+        assertEquals(0L, first.leaks());
+        assertEquals(List.of(0, 0, 0), first.batch().results().stream().map(OpResult::status).toList(), first.batch().toString());
+        mirror.apply(first.delta());
+        Map<Integer, Long> cfg = first.batch().results().get(0).cfg();
+        WalkConfig walk = WalkConfig.stage1(Granule.G4K, 48, 48, cfg.get(1), cfg.get(8));
+        for (int k = 0; k < 16; k++) {
+            assertEquals(0x8000_0000L + k * 0x1000L, pa(walk, mirror, 0x4000_0000L + k * 0x1000L), "page " + k);
+        }
+        assertEquals(0x4030_1238L, pa(walk, mirror, 0x8030_1238L), "inside the first 2M block");
+        assertEquals(-1L, pa(walk, mirror, 0x4001_0000L), "past the pages mapped");
+
+        StepReply second = device.step(false, List.of(
+                new Op.Unmap(0, 0x4000_5000L, 0x1000, 1),
+                new Op.Map(0, 0x4000_5000L, 0x9000_0000L, 0x1000, 1, Prot.of(Prot.READ))), 2, true);
+        assertEquals(List.of(0, 0), second.batch().results().stream().map(OpResult::status).toList(), second.batch().toString());
+        mirror.apply(second.delta());
+        assertEquals(0x9000_0000L, pa(walk, mirror, 0x4000_5000L), "the page mapped again");
+        assertEquals(0x8000_4000L, pa(walk, mirror, 0x4000_4000L), "its neighbour");
+        assertTrue(second.delta().writtenBytes() <= 64, "one descriptor changed, " + second.delta().writtenBytes() + " bytes sent");
+
+        int held = mirror.blockCount();
+        assertTrue(held >= 4, "a pgd and three levels below it, " + held + " blocks");
+        StepReply freed = device.step(false, List.of(new Op.Free(0)), 1, false);
+        assertEquals(0L, freed.batch().results().get(0).value(), "leaked blocks");
+        mirror.apply(freed.delta());
+        assertEquals(0, mirror.blockCount(), "blocks the FREE's delta did not free, of " + held);
+        assertEquals(0L, device.reset());
+    }
+
+    /** The physical address the mirror's tables give for iova, or -1 for a fault. */
+    private static long pa(WalkConfig walk, TableMirror mirror, long iova) {
+        return Walker.walk(walk, mirror, iova) instanceof Translation.Translated t ? t.pa() : -1L;
     }
 
     private static String onlyWarn(BatchReply r) {
