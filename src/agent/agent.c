@@ -123,7 +123,7 @@ static int queue(const void *p, size_t n)
 /* HELLO_REPLY from the capabilities on: what this build of the agent has. */
 static void hello(struct wbuf *w)
 {
-	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP | CAP_STRIDES;
+	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP | CAP_STRIDES | CAP_EXPECT;
 
 	if (crash_sanitized())
 		caps |= CAP_SANITIZER;

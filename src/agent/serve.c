@@ -20,8 +20,13 @@
 #define STEP_COVERAGE		(1u << 2)
 #define STEP_DELTA_AT		(1u << 3)
 #define STEP_STRIDES		(1u << 4)
+#define STEP_EXPECT		(1u << 5)
 #define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE | STEP_DELTA_AT | \
-				 STEP_STRIDES)
+				 STEP_STRIDES | STEP_EXPECT)
+/* One expectation of a STEP: u8 check, i32 status, u64 value. */
+#define EXPECT_SIZE		13
+/* The result of an operation a halted STEP did not run: this one byte. */
+#define RESULT_NOT_RUN		0xff
 /* No table delta inside a batch. */
 #define NO_DELTA		0xffffffffu
 /* A STEP's table delta gets half a frame; the batch and the coverage the rest. */
@@ -174,9 +179,31 @@ static void take_delta(void);
  * nothing can be decoded: that operation and all after it get the
  * bench-error status.
  */
-static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_at,
-		     const char **err)
+/*
+ * Whether the result differs from what the bench expects of operation i:
+ * then the bench will end the case there, so the rest of the STEP is not
+ * worth running.
+ */
+static bool unexpected(const uint8_t *expect, uint32_t i, const struct pt_result *res)
 {
+	struct rbuf e;
+	int32_t status;
+	uint64_t value;
+
+	if (!expect)
+		return false;
+	rb_init(&e, expect + (size_t)i * EXPECT_SIZE, EXPECT_SIZE);
+	if (!rb_u8(&e))
+		return false;
+	status = (int32_t)rb_u32(&e);
+	value = rb_u64(&e);
+	return res->status != status || (status == 0 && res->v0 != value);
+}
+
+static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_at,
+		     const uint8_t *expect, const char **err)
+{
+	bool halted = false;
 	static struct pt_result res;
 	struct pt_op op;
 	struct rbuf r;
@@ -231,7 +258,16 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 			take_delta();
 		if (i < stop) {
 			pt_decode(&r, &op);
+			/*
+			 * Past an unexpected answer only FREEs run: the handle
+			 * must end as the bench, which sent them, believes.
+			 */
+			if (halted && op.opcode != OP_FREE) {
+				wb_u8(&payload, RESULT_NOT_RUN);
+				continue;
+			}
 			driver_ns += run_op(&op, i, &res);
+			halted = halted || unexpected(expect, i, &res);
 		} else {
 			pt_result_invalid(i == stop ? bad_opcode : 0, &res);
 			if (i == stop) {
@@ -257,7 +293,7 @@ static int do_batch(const struct wire_frame_in *f)
 	const char *err = NULL;
 
 	wb_reset(&payload);
-	if (run_batch(f->payload, f->len, WIRE_MAX_PAYLOAD, NO_DELTA, &err))
+	if (run_batch(f->payload, f->len, WIRE_MAX_PAYLOAD, NO_DELTA, NULL, &err))
 		return send_nak(f->seq, NAK_MALFORMED, err);
 	return send_frame(WIRE_BATCH_REPLY, f->seq, &payload);
 }
@@ -465,7 +501,8 @@ static int do_step(const struct wire_frame_in *f)
 {
 	const char *err = NULL;
 	size_t room = WIRE_MAX_PAYLOAD - 4;
-	uint32_t flags, delta_at = NO_DELTA, n;
+	uint32_t flags, delta_at = NO_DELTA, n, nexpect = 0;
+	const uint8_t *expect = NULL;
 	struct rbuf r;
 
 	rb_init(&r, f->payload, f->len);
@@ -481,10 +518,19 @@ static int do_step(const struct wire_frame_in *f)
 		if (r.bad)
 			return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT without its operation count");
 	}
+	if (flags & STEP_EXPECT) {
+		nexpect = rb_u32(&r);
+		if (r.bad || nexpect > rb_left(&r) / EXPECT_SIZE)
+			return send_nak(f->seq, NAK_MALFORMED, "STEP: expectations past the end of the frame");
+		expect = f->payload + r.pos;
+		r.pos += (size_t)nexpect * EXPECT_SIZE;
+	}
 	/* The batch's own count, read ahead only to check DELTA_AT against it. */
 	n = rb_u32(&r);
 	if (r.bad)
 		return send_nak(f->seq, NAK_MALFORMED, "BATCH: no operation count");
+	if ((flags & STEP_EXPECT) && nexpect != n)
+		return send_nak(f->seq, NAK_MALFORMED, "STEP: not one expectation per operation");
 	if ((flags & STEP_DELTA_AT) && delta_at > n)
 		return send_nak(f->seq, NAK_MALFORMED, "STEP: DELTA_AT past the last operation");
 	if ((flags & STEP_DELTA) && !(flags & STEP_DELTA_AT))
@@ -499,7 +545,7 @@ static int do_step(const struct wire_frame_in *f)
 	wb_reset(&delta_buf);
 	if (flags & STEP_RESET)
 		wb_u32(&payload, ops->reset());
-	if (run_batch(f->payload + (r.pos - 4), f->len - (r.pos - 4), room, delta_at, &err))
+	if (run_batch(f->payload + (r.pos - 4), f->len - (r.pos - 4), room, delta_at, expect, &err))
 		return send_nak(f->seq, NAK_MALFORMED, err);
 	if (flags & STEP_DELTA)
 		wb_bytes(&payload, delta_buf.data, delta_buf.len);

@@ -26,6 +26,7 @@
 #define CAP_SANITIZER		(1u << 3)
 #define CAP_STEP		(1u << 4)
 #define CAP_STRIDES		(1u << 5)
+#define CAP_EXPECT		(1u << 6)
 
 struct serve_ops {
 	/* Puts a whole frame's bytes on the way to the bench. */

@@ -8,6 +8,7 @@ import dev.lockstep.bench.wire.Op;
 import dev.lockstep.bench.wire.OpResult;
 import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.bench.wire.TableDelta;
+import dev.lockstep.bench.wire.WireCodec;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableContract;
 import dev.lockstep.reports.Category;
@@ -397,7 +398,34 @@ public final class Session {
             // Cases side by side share one mirror: every step brings what it changed.
             at = f.batch().size();
         }
-        target.submit(f.reset(), f.sent(), at < 0 ? at : at + f.skip(), true);
+        int[] expectStatus = null;
+        long[] expectValue = null;
+        if (f.predictions() != null) {
+            // What each operation must answer for the case to go on: past the first other answer the
+            // agent need not run the rest, which nobody would judge.
+            int n = f.sent().size();
+            expectStatus = new int[n];
+            long[] values = new long[n];
+            java.util.Arrays.fill(expectStatus, WireCodec.UNCHECKED);
+            for (int i = 0; i < f.batch().size(); i++) {
+                Prediction p = f.predictions()[i];
+                Op op = f.batch().get(i);
+                if (p == null || p.acceptable().size() != 1 || op instanceof Op.Alloc || op instanceof Op.Free) {
+                    continue;
+                }
+                int at2 = i + f.skip();
+                if (op instanceof Op.Map) {
+                    expectStatus[at2] = p.status();
+                    values[at2] = p.status() == 0 ? p.value() : 0;
+                } else {
+                    // unmap and iova_to_phys answer with their value only.
+                    expectStatus[at2] = 0;
+                    values[at2] = p.value();
+                }
+            }
+            expectValue = values;
+        }
+        target.submit(f.reset(), f.sent(), at < 0 ? at : at + f.skip(), true, expectStatus, expectValue);
     }
 
     /**
@@ -505,12 +533,13 @@ public final class Session {
         c.flying--;
         stepped = withoutFirst(stepped, f.skip());
         timing.batch(System.nanoTime() - t0, stepped.batch().driverNanos());
-        timing.ran(f.batch().size());
+        List<Op> ran = ranOf(f.batch(), stepped.batch().results());
+        timing.ran(ran.size());
         if (log != null) {
             if (f.base() == 0) {
                 c.logged = log.caseStarted();
             }
-            log.ran(c.logged, f.batch());
+            log.ran(c.logged, ran);
         }
         if (parallel > 1) {
             if (f.reset()) {
@@ -612,6 +641,22 @@ public final class Session {
         return found;
     }
 
+    /** The operations of a batch the driver ran (a step that halted skipped some). */
+    private static List<Op> ranOf(List<Op> batch, List<OpResult> results) {
+        for (int i = 0; i < results.size(); i++) {
+            if (!results.get(i).ran()) {
+                List<Op> ran = new ArrayList<>(batch.size());
+                for (int k = 0; k < batch.size(); k++) {
+                    if (results.get(k).ran()) {
+                        ran.add(batch.get(k));
+                    }
+                }
+                return ran;
+            }
+        }
+        return batch;
+    }
+
     /** Depths 1, 2 and 5 for operations [from, to) of the batch; true when the case ended there. */
     private boolean check(Flight f, BatchReply reply, int from, int to, List<Divergence> found) {
         CaseState c = f.c();
@@ -619,6 +664,14 @@ public final class Session {
         for (int i = from; i < to; i++) {
             Op op = f.batch().get(i);
             OpResult r = reply.results().get(i);
+            if (!r.ran()) {
+                // The agent stopped at an answer the contract accepts although it was not the one
+                // expected (a shortened map): the case cannot go on, and has found nothing.
+                speculationStops++;
+                c.over = true;
+                lastJudged = i;
+                return true;
+            }
             List<AgentEvent> mine = events.isEmpty() ? List.of() : eventsOf(events, i);
             Prediction p = f.predictions() == null ? c.scoreboard.predict(op) : f.predictions()[i];
             if (f.predictions() != null && Scoreboard.shortensTheContract(op, p, r) && f.base() + i + 1 < c.predicted) {

@@ -212,6 +212,12 @@ public final class AgentTarget implements Target {
     /** Sends a STEP and returns at once; its answer comes from {@link #collect}, in order. */
     @Override
     public void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
+        submit(reset, ops, deltaAfter, coverage, null, null);
+    }
+
+    @Override
+    public void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage, int[] expectStatus, long[] expectValue)
+            throws TargetFailure {
         if (!hasStep()) {
             Target.super.submit(reset, ops, deltaAfter, coverage);
             return;
@@ -221,12 +227,13 @@ public final class AgentTarget implements Target {
         }
         int flags = (reset ? WireCodec.STEP_RESET : 0) | (deltaAfter >= 0 ? WireCodec.STEP_DELTA : 0)
                 | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0)
-                | (deltaAfter >= 0 && hasStrides() ? WireCodec.STEP_STRIDES : 0);
+                | (deltaAfter >= 0 && hasStrides() ? WireCodec.STEP_STRIDES : 0)
+                | (expectStatus != null && (info.capabilities() & (1 << 6)) != 0 ? WireCodec.STEP_EXPECT : 0);
         armKill(ops);
         int seq = -1;
         if (brokenSend == null) {
             try {
-                seq = client.send(Frame.STEP, WireCodec.step(flags, deltaAfter, ops), Frame.STEP_REPLY);
+                seq = client.send(Frame.STEP, WireCodec.step(flags, deltaAfter, ops, expectStatus, expectValue), Frame.STEP_REPLY);
             } catch (LinkException e) {
                 // Surfaces at the collect, as every failure of a step in flight does.
                 brokenSend = e;

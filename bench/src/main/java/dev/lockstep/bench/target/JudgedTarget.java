@@ -99,6 +99,12 @@ public final class JudgedTarget implements Target {
     }
 
     @Override
+    public void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage, int[] expectStatus, long[] expectValue)
+            throws TargetFailure {
+        target.submit(reset, ops, deltaAfter, coverage, expectStatus, expectValue);
+    }
+
+    @Override
     public boolean killsAgent() {
         return target.killsAgent();
     }

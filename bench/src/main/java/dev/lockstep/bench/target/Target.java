@@ -104,6 +104,18 @@ public interface Target extends AutoCloseable {
         Pipeline.of(this).submit(reset, ops, deltaAfter, coverage);
     }
 
+    /**
+     * As above, with what the bench expects each operation to return (status {@code
+     * WireCodec.UNCHECKED}: anything): a target that can stops running the step's operations, FREEs
+     * apart, past the first answer that is not the expected one, and answers the rest NOT_RUN. The
+     * bench sends expectations only for answers any other one of which ends the case. This default
+     * runs everything.
+     */
+    default void submit(boolean reset, List<Op> ops, int deltaAfter, boolean coverage, int[] expectStatus, long[] expectValue)
+            throws TargetFailure {
+        submit(reset, ops, deltaAfter, coverage);
+    }
+
     /** The answer to the oldest step in flight. */
     default StepReply collect() throws TargetFailure {
         return Pipeline.of(this).collect();

@@ -41,6 +41,13 @@ public final class WireCodec {
     public static final int STEP_DELTA_AT = 8;
     /** The bench takes STRIDE records in the delta (agents with capability bit 5). */
     public static final int STEP_STRIDES = 16;
+    /**
+     * Expectations come with the operations (agents with capability bit 6): past the first answer
+     * that is not the expected one, the agent runs only FREEs and answers the rest NOT_RUN.
+     */
+    public static final int STEP_EXPECT = 32;
+    /** An expectation's status that asks for no check of its operation. */
+    public static final int UNCHECKED = Integer.MIN_VALUE;
     /** A STRIDE record's words, at most: no table block is larger. */
     static final int MAX_STRIDE_BYTES = 1 << 20;
 
@@ -49,11 +56,27 @@ public final class WireCodec {
      * the operations as in BATCH.
      */
     public static byte[] step(int flags, int deltaAt, List<Op> ops) {
+        return step(flags, deltaAt, ops, null, null);
+    }
+
+    /**
+     * A STEP with, when flags has STEP_EXPECT, each operation's expected status and value
+     * (status {@link #UNCHECKED}: not checked).
+     */
+    public static byte[] step(int flags, int deltaAt, List<Op> ops, int[] expectStatus, long[] expectValue) {
         boolean at = (flags & STEP_DELTA_AT) != 0;
-        ByteBuffer b = le((at ? 12 : 8) + encodedSize(ops));
+        boolean expect = (flags & STEP_EXPECT) != 0;
+        ByteBuffer b = le((at ? 12 : 8) + (expect ? 4 + 13 * ops.size() : 0) + encodedSize(ops));
         b.putInt(flags);
         if (at) {
             b.putInt(deltaAt);
+        }
+        if (expect) {
+            b.putInt(ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                boolean check = expectStatus[i] != UNCHECKED;
+                b.put((byte) (check ? 1 : 0)).putInt(check ? expectStatus[i] : 0).putLong(check ? expectValue[i] : 0);
+            }
         }
         b.putInt(ops.size());
         putOps(b, ops);
@@ -136,14 +159,15 @@ public final class WireCodec {
 
     public static BatchReply batchReply(byte[] p, int expectedResults) throws WireFormatException {
         try {
-            return batchReply(wrap(p), expectedResults, false);
+            return batchReply(wrap(p), expectedResults, false, false);
         } catch (BufferUnderflowException e) {
             throw new WireFormatException("BATCH_REPLY is truncated (" + p.length + " bytes)");
         }
     }
 
     /** Results, events and the driver's time; with timeRequired, a reply without the time is short. */
-    private static BatchReply batchReply(ByteBuffer b, int expectedResults, boolean timeRequired) throws WireFormatException {
+    private static BatchReply batchReply(ByteBuffer b, int expectedResults, boolean timeRequired, boolean halting)
+            throws WireFormatException {
         int n = b.getInt();
         if (n != expectedResults) {
             throw new WireFormatException("BATCH_REPLY has " + n + " results for " + expectedResults + " operations");
@@ -151,6 +175,13 @@ public final class WireCodec {
         List<OpResult> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int opcode = b.get() & 0xff;
+            if (opcode == 0xff) {
+                if (!halting) {
+                    throw new WireFormatException("BATCH_REPLY result " + i + " says NOT_RUN, but the request carried no expectations");
+                }
+                results.add(OpResult.NOT_RUN_RESULT);
+                continue;
+            }
             int nkv = b.get() & 0xff;
             int status = b.getInt();
             long v0 = b.getLong();
@@ -188,7 +219,7 @@ public final class WireCodec {
         try {
             ByteBuffer b = wrap(p);
             long leaks = (flags & STEP_RESET) != 0 ? b.getInt() & 0xffffffffL : -1;
-            BatchReply batch = batchReply(b, expectedResults, true);
+            BatchReply batch = batchReply(b, expectedResults, true, (flags & STEP_EXPECT) != 0);
             TableDelta delta = (flags & STEP_DELTA) != 0 ? tableDelta(b, arenaBase, arenaSize) : TableDelta.empty();
             CoverageReply coverage = null;
             if ((flags & STEP_COVERAGE) != 0) {

@@ -16,6 +16,7 @@ import dev.lockstep.bench.wire.BareReply;
 import dev.lockstep.bench.wire.BatchReply;
 import dev.lockstep.bench.engine.Generator;
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.bench.wire.OpResult;
 import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.bench.wire.TableDelta;
 import dev.lockstep.bench.wire.WireCodec;
@@ -246,5 +247,50 @@ class StepProtocolTest {
         assertEquals(-1, mirrors[1].firstDifference(mirrors[0]), "the strided delta builds other memory");
         assertTrue(mirrors[1].blockCount() >= 3, "no tables: " + mirrors[1].blockCount());
         assertTrue(sizes[1] * 4 < sizes[0], "strided reply " + sizes[1] + " bytes, plain " + sizes[0]);
+    }
+
+    /**
+     * With expectations, the agent stops at the first answer that is not the expected one: the
+     * operations after it are answered NOT_RUN without reaching the driver, except a FREE, which
+     * runs so that the handle ends as the bench believes.
+     */
+    @Test
+    void aStepWithExpectationsStopsAtTheFirstUnexpectedAnswerButStillFrees() throws Exception {
+        HostAgentProcess process = new HostAgentProcess(HostAgents.binary(), HostAgentProcess.Mode.STDIO, dir.resolve("agent.log"));
+        try {
+            RawLine line = new RawLine(process.start());
+            line.send(Frame.HELLO, 1, WireCodec.hello(FrameCodec.VERSION));
+            AgentInfo info = WireCodec.helloReply(line.next().payload());
+            assertTrue((info.capabilities() & (1 << 6)) != 0, "the agent does not take expectations");
+            Prot rw = Prot.of(Prot.READ | Prot.WRITE);
+            List<Op> ops = List.of(new Generator(CFG, new SplittableRandom(1), 0.0).alloc(),
+                    new Op.Map(0, 0x40000000L, 0x80000000L, 4096, 1, rw),
+                    new Op.Map(0, 0x40000000L, 0x80000000L, 4096, 1, rw),      // -EEXIST, expected 0: the step halts here
+                    new Op.Map(0, 0x40001000L, 0x80001000L, 4096, 1, rw),
+                    new Op.IovaToPhys(0, 0x40000000L),
+                    new Op.Free(0));
+            int u = WireCodec.UNCHECKED;
+            int[] status = {u, 0, 0, 0, 0, u};
+            long[] value = {0, 4096, 4096, 4096, 0x80000000L, 0};
+            int flags = WireCodec.STEP_RESET | WireCodec.STEP_EXPECT;
+            line.send(Frame.STEP, 2, WireCodec.step(flags, 0, ops, status, value));
+            StepReply r = WireCodec.stepReply(line.next().payload(), flags, ops.size(), info.arenaBase(), info.arenaSize());
+            List<OpResult> res = r.batch().results();
+            assertEquals(List.of(true, true, true, false, false, true), res.stream().map(OpResult::ran).toList());
+            assertEquals(0, res.get(1).status());
+            assertTrue(res.get(2).status() < 0, "the second map of the same page: " + res.get(2));
+            assertEquals(0, res.get(5).status(), "the FREE ran");
+            // The handle is free again: a new ALLOC on it is accepted.
+            List<Op> again = List.of(ops.get(0), new Op.Free(0));
+            line.send(Frame.STEP, 3, WireCodec.step(0, 0, again));
+            StepReply r2 = WireCodec.stepReply(line.next().payload(), 0, again.size(), info.arenaBase(), info.arenaSize());
+            assertEquals(0, r2.batch().results().get(0).status(), "ALLOC after the halted step's FREE: " + r2.batch().results());
+            // Without expectations nothing is skipped.
+            line.send(Frame.STEP, 4, WireCodec.step(WireCodec.STEP_RESET, 0, ops));
+            StepReply r3 = WireCodec.stepReply(line.next().payload(), WireCodec.STEP_RESET, ops.size(), info.arenaBase(), info.arenaSize());
+            assertTrue(r3.batch().results().stream().allMatch(OpResult::ran));
+        } finally {
+            process.stop();
+        }
     }
 }
