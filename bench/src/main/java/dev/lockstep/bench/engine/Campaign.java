@@ -165,7 +165,7 @@ public final class Campaign {
     }
 
     /** Cases run side by side on their own handles (docs/performance.md); 1 runs one at a time. */
-    public static final int DEFAULT_PARALLEL = 1;
+    public static final int DEFAULT_PARALLEL = 4;
 
     private int parallel = DEFAULT_PARALLEL;
     /** Cases the loop actually runs side by side (1 where they cannot be). */
@@ -339,9 +339,11 @@ public final class Campaign {
         List<CasePlan> toRecord = new ArrayList<>();
         boolean spent = false;
         while (true) {
-            // Batches sent in one go (a case's first ones) leave in one write.
+            // Batches sent in one go (a case's first ones) leave in one write. Side by side, the
+            // line is refilled two steps at a time: a write costs more than most steps.
             session.hold();
-            while (!spent && toRecord.isEmpty() && session.inFlight() < session.depth()) {
+            boolean refill = width == 1 || session.depth() < 3 || session.inFlight() <= session.depth() - 2;
+            while (refill && !spent && toRecord.isEmpty() && session.inFlight() < session.depth()) {
                 if (budgetSpent(start)) {
                     spent = true;
                     session.discardInFlight();

@@ -760,6 +760,12 @@ public final class Session {
      */
     private void rebuild(CaseState c, int upTo) throws TargetFailure {
         c.mirror.clear();
+        if (c.over) {
+            // Nothing of it is judged any more (and a halted step did not run all it was sent):
+            // what is still in flight of it runs unjudged on the fresh agent.
+            target.recovered();
+            return;
+        }
         if (c.answers.size() < upTo) {
             throw new TargetFailure(TargetFailure.Kind.LINK, -1, "cannot rebuild the case after an injected kill: "
                     + "only " + c.answers.size() + " of its " + upTo + " operations were answered");
