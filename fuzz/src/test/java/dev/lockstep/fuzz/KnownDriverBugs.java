@@ -1,8 +1,7 @@
 package dev.lockstep.fuzz;
 
+import dev.lockstep.bench.engine.IniSections;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,55 +47,45 @@ final class KnownDriverBugs {
      * @throws IllegalArgumentException with one line naming the file, the line and what is wrong
      */
     static KnownDriverBugs load(Path file) throws IOException {
+        List<IniSections.Section> sections;
+        try {
+            sections = IniSections.read(file);
+        } catch (IniSections.IniException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         List<Entry> out = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        Section s = null;
-        int lineNo = 0;
-        for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNo++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
-                continue;
-            }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                if (s != null) {
-                    out.add(s.entry(file));
+        for (IniSections.Section section : sections) {
+            Section s = new Section(section.name(), section.line());
+            for (IniSections.Setting setting : section.settings()) {
+                String key = setting.key();
+                String value = setting.value();
+                int lineNo = setting.line();
+                if (value.isEmpty()) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": '" + key + "' has no value");
                 }
-                s = new Section(line.substring(1, line.length() - 1).strip(), lineNo);
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq < 0 || s == null) {
-                throw new IllegalArgumentException(file + " line " + lineNo + ": expected '[name]' or 'key = value'");
-            }
-            String key = line.substring(0, eq).strip();
-            String value = line.substring(eq + 1).strip();
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException(file + " line " + lineNo + ": '" + key + "' has no value");
-            }
-            switch (key) {
-                case "title" -> {
-                    if (value.contains("the agent crashes on") || value.contains("the agent hangs on")) {
-                        throw new IllegalArgumentException(file + " line " + lineNo + ": a crash or hang is listed by its "
-                                + "signature (crash = LABEL: SIGNAL in FUNCTION (FILE:LINE)), not by its title");
+                switch (key) {
+                    case "title" -> {
+                        if (value.contains("the agent crashes on") || value.contains("the agent hangs on")) {
+                            throw new IllegalArgumentException(file + " line " + lineNo + ": a crash or hang is listed by its "
+                                    + "signature (crash = LABEL: SIGNAL in FUNCTION (FILE:LINE)), not by its title");
+                        }
+                        s.titles.add(value);
                     }
-                    s.titles.add(value);
+                    case "crash" -> s.crashes.add(value);
+                    case "reason" -> s.reason = value;
+                    case "source" -> s.source = value;
+                    default -> throw new IllegalArgumentException(file + " line " + lineNo + ": unknown key '" + key
+                            + "' (title, crash, reason, source)");
                 }
-                case "crash" -> s.crashes.add(value);
-                case "reason" -> s.reason = value;
-                case "source" -> s.source = value;
-                default -> throw new IllegalArgumentException(file + " line " + lineNo + ": unknown key '" + key
-                        + "' (title, crash, reason, source)");
-            }
-            if (key.equals("title") || key.equals("crash")) {
-                String before = seen.putIfAbsent(key + " " + value, s.name);
-                if (before != null) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": " + key + " '" + value
-                            + "' is listed already, under [" + before + "]");
+                if (key.equals("title") || key.equals("crash")) {
+                    String before = seen.putIfAbsent(key + " " + value, s.name);
+                    if (before != null) {
+                        throw new IllegalArgumentException(file + " line " + lineNo + ": " + key + " '" + value
+                                + "' is listed already, under [" + before + "]");
+                    }
                 }
             }
-        }
-        if (s != null) {
             out.add(s.entry(file));
         }
         return new KnownDriverBugs(file, out);

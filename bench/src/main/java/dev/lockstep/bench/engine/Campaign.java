@@ -342,7 +342,7 @@ public final class Campaign {
             // Batches sent in one go (a case's first ones) leave in one write. Side by side, the
             // line is refilled two steps at a time: a write costs more than most steps.
             session.hold();
-            boolean refill = width == 1 || session.depth() < 3 || session.inFlight() <= session.depth() - 2;
+            boolean refill = width == 1 || session.depth() < 3 || session.inFlight() <= session.depth() - Math.max(2, session.depth() / 2);
             while (refill && !spent && toRecord.isEmpty() && session.inFlight() < session.depth()) {
                 if (budgetSpent(start)) {
                     spent = true;

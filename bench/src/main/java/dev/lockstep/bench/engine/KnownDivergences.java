@@ -1,8 +1,6 @@
 package dev.lockstep.bench.engine;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,43 +30,26 @@ public final class KnownDivergences {
 
     public static KnownDivergences load(Path file) throws IOException, KnownDivergencesException {
         List<Entry> out = new ArrayList<>();
-        String name = null;
-        String pattern = null;
-        String reason = null;
-        String source = null;
-        int lineNo = 0;
-        int sectionLine = 0;
-        for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNo++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
-                continue;
-            }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                if (name != null) {
-                    out.add(entry(file, sectionLine, name, pattern, reason, source));
-                }
-                name = line.substring(1, line.length() - 1).strip();
-                sectionLine = lineNo;
-                pattern = reason = source = null;
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq < 0 || name == null) {
-                throw new KnownDivergencesException(file + " line " + lineNo + ": expected '[name]' or 'key = value'");
-            }
-            String key = line.substring(0, eq).strip();
-            String value = line.substring(eq + 1).strip();
-            switch (key) {
-                case "pattern" -> pattern = value;
-                case "reason" -> reason = value;
-                case "source" -> source = value;
-                default -> throw new KnownDivergencesException(file + " line " + lineNo + ": unknown key '" + key
-                        + "' (pattern, reason, source)");
-            }
+        List<IniSections.Section> sections;
+        try {
+            sections = IniSections.read(file);
+        } catch (IniSections.IniException e) {
+            throw new KnownDivergencesException(e.getMessage());
         }
-        if (name != null) {
-            out.add(entry(file, sectionLine, name, pattern, reason, source));
+        for (IniSections.Section section : sections) {
+            String pattern = null;
+            String reason = null;
+            String source = null;
+            for (IniSections.Setting setting : section.settings()) {
+                switch (setting.key()) {
+                    case "pattern" -> pattern = setting.value();
+                    case "reason" -> reason = setting.value();
+                    case "source" -> source = setting.value();
+                    default -> throw new KnownDivergencesException(file + " line " + setting.line() + ": unknown key '" + setting.key()
+                            + "' (pattern, reason, source)");
+                }
+            }
+            out.add(entry(file, section.line(), section.name(), pattern, reason, source));
         }
         return new KnownDivergences(out);
     }
