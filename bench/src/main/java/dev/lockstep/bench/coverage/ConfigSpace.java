@@ -183,14 +183,33 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
      * The pairs of this space c touches: its format with each varied parameter's value
      * ("dart2 oas=42"). A campaign that has tried every pair has tried each parameter value with
      * each format, which is where alloc-time code differs.
+     *
+     * <p>The input size is named by what it makes of the walk, not by its value: twenty-odd sizes
+     * give a handful of start-level tables (see {@link #topTable}), and a pair per size would have
+     * a guided campaign try sizes that change nothing before it tries the granule and start level
+     * that change the code.
      */
     public List<String> pairs(PgtableConfig c) {
         List<String> out = new ArrayList<>();
         out.add(c.format().cliName());
         for (Dimension d : ordered()) {
-            out.add(c.format().cliName() + " " + d.cliName() + "=" + d.valueOf(c));
+            out.add(c.format().cliName() + " " + (d == Dimension.IAS ? topTable(c) : d.cliName() + "=" + d.valueOf(c)));
         }
         return out;
+    }
+
+    /**
+     * The table a walk of c starts at, as the architecture derives it from the granule and the
+     * input size (Arm ARM, the initial lookup level for a TxSZ): its level, and whether it is a full
+     * table, a few entries (at most 16, what a stage-2 walk may instead concatenate at the next
+     * level) or another part of one. A driver's alloc-time choices and its chunking at the top
+     * level differ between these, not between input sizes that give the same table.
+     */
+    static String topTable(PgtableConfig c) {
+        int level = c.ruleStartLevel();
+        int bits = c.ias() - Long.numberOfTrailingZeros(c.granule().blockSize(level));
+        String entries = bits >= c.granule().bitsPerLevel() ? "full" : bits <= 4 ? "few" : "part";
+        return "granule=" + c.granule().shift() + " start=" + level + " top=" + entries;
     }
 
     /** Whether c is a point of this space (a corpus case from another campaign may not be). */

@@ -93,6 +93,23 @@ class ConfigSpaceTest {
         assertEquals(List.of("arm64-lpae-s1", "arm64-lpae-s1 oas=48", "arm64-lpae-s1 walk=1"), space.pairs(S1));
     }
 
+    private static PgtableConfig ias(int bits) {
+        return new PgtableConfig(S1.format(), S1.granule(), bits, S1.oas(), 0, true);
+    }
+
+    @Test
+    void anInputSizeIsNamedByTheTableTheWalkStartsAt() {
+        ConfigSpace space = new ConfigSpace(List.of(S1), EnumSet.of(Dimension.IAS));
+        PgtableConfig s2 = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S2, Granule.G4K, 40, 48, 0, true);
+        // 4K: 48 bits start at level 0 with a full table; 40 bits at level 0 with 2 entries; 39 at level 1, full; 33 at level 1, 8 entries.
+        assertEquals("granule=12 start=0 top=full", ConfigSpace.topTable(ias(48)));
+        assertEquals("granule=12 start=0 top=few", ConfigSpace.topTable(s2));
+        assertEquals("granule=12 start=1 top=full", ConfigSpace.topTable(ias(39)));
+        assertEquals("granule=12 start=1 top=few", ConfigSpace.topTable(ias(33)));
+        assertEquals("granule=12 start=1 top=part", ConfigSpace.topTable(ias(36)));
+        assertEquals(space.pairs(ias(44)), space.pairs(ias(45)), "two sizes that give the same start table are one pair");
+    }
+
     @Test
     void theSpaceSurvivesTheRunDirectory() throws Exception {
         ConfigSpace space = new ConfigSpace(List.of(S1, DART2), EnumSet.of(Dimension.GRANULE, Dimension.WALK));

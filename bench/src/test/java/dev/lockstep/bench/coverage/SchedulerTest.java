@@ -81,12 +81,14 @@ class SchedulerTest {
                 assertEquals(Scheduler.FULL_LENGTH, s.allowance(p, Scheduler.FULL_LENGTH, 96, 3));
                 continue;
             }
-            shortOne = true;
             assertEquals(Origin.FRESH, p.origin(), "nothing in the corpus to derive from");
-            int grace = Scheduler.GRACE_BATCHES * BATCH;
+            assertEquals(shortOne ? 0 : 9, p.prefix().size(), "only the first short case of the format and granule probes");
+            shortOne = true;
+            int grace = p.prefix().size() + Scheduler.GRACE_BATCHES * BATCH;
             assertEquals(grace, p.allowance());
             assertEquals(grace, s.allowance(p, grace, 2 * BATCH, 0), "nothing new: the case ends where it would have");
-            assertEquals(3 * BATCH + grace, s.allowance(p, grace, 3 * BATCH, 2), "a new site buys the case more batches");
+            assertEquals(3 * BATCH + Scheduler.GRACE_BATCHES * BATCH, s.allowance(p, grace, 3 * BATCH, 2),
+                    "a new site buys the case more batches");
         }
         assertTrue(deep && shortOne);
     }
@@ -100,6 +102,7 @@ class SchedulerTest {
         }
         Scheduler s = Scheduler.guided(space, corpus, new SplittableRandom(8), BATCH);
         Map<Origin, Integer> origins = new EnumMap<>(Origin.class);
+        Set<String> probedKeys = new HashSet<>();
         for (int i = 0; i < 400; i++) {
             Plan p = s.next();
             origins.merge(p.origin(), 1, Integer::sum);
@@ -109,7 +112,15 @@ class SchedulerTest {
                 assertTrue(p.prefix().stream().noneMatch(o -> o instanceof Op.Alloc || o instanceof Op.Free));
             } else if (p.origin() == Origin.NEIGHBOUR) {
                 assertNotEquals(p.parent().config(), p.config());
-                assertTrue(p.prefix().isEmpty());
+            }
+            if (p.origin() != Origin.MUTANT) {
+                String key = p.config().format().cliName() + " " + p.config().granule().label();
+                boolean first = probedKeys.add(key);
+                assertEquals(first && p.origin() != Origin.DEEP ? 9 : 0, p.prefix().size(),
+                        "the probes open the first short case of " + key + " and no other: " + p.origin());
+                if (p.origin() == Origin.DEEP && first) {
+                    probedKeys.remove(key);
+                }
             }
             s.finished(p, 100, 0);
         }
