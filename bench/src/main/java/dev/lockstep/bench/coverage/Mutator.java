@@ -28,6 +28,9 @@ import java.util.SplittableRandom;
  * have one inserted anywhere, so the checks are met again in the states the corpus reached.
  */
 public final class Mutator {
+    /** How many of {@link #probes} come first and leave the tables alone, whatever the driver answers. */
+    public static final int QUIET_PROBES = 5;
+
     private final PgtableConfig config;
     private final long[] pgsizes;
 
@@ -108,12 +111,12 @@ public final class Mutator {
      * One call of each kind the contract refuses, at the offset base into the input range (made a
      * granule-aligned offset below the input limit): a page size the configuration lacks, for map
      * and for unmap; a paddr past the output range; an iova past the input range for iova_to_phys,
-     * unmap and map; no access at all; a paddr and an iova off the page. They fit in one batch,
-     * which the driver runs whole; the scoreboard judges up to the first call after which model and
-     * driver disagree on the tables, so the refusals that leave the tables alone come first (io-
-     * pgtable-dart maps an iova past its input range, io-pgtable-arm maps a misaligned paddr).
-     * Offsets are what the campaign turns into iovas of the configuration's input range, so these
-     * work under ARM_TTBR1 too.
+     * unmap and map; no access at all; a paddr and an iova off the page. The first {@link
+     * #QUIET_PROBES} leave the tables alone on both sides whatever the driver answers; the rest
+     * are calls a driver may carry out where the contract refuses them (io-pgtable-dart maps an
+     * iova past its input range, io-pgtable-arm a misaligned paddr), after which model and driver
+     * no longer agree on the tables and the case ends. Offsets are what the campaign turns into
+     * iovas of the configuration's input range, so these work under ARM_TTBR1 too.
      */
     public List<Op> probes(long base, SplittableRandom r) {
         long page = config.granule().size();
@@ -126,6 +129,7 @@ public final class Mutator {
         p.add(new Op.Unmap(0, at, missing, 1));
         p.add(new Op.Map(0, at, config.outputLimit() + paddr, page, 1, rw));
         p.add(new Op.IovaToPhys(0, config.inputLimit() + at + r.nextLong(page)));
+        // Past the input range on an empty table: nothing to alias onto, whatever the driver checks.
         p.add(new Op.Unmap(0, config.inputLimit() + at, page, 1));
         p.add(new Op.Map(0, config.inputLimit() + at, paddr, page, 1, rw));
         p.add(new Op.Map(0, at, paddr, page, 1, Prot.of(Prot.CACHE)));

@@ -119,6 +119,12 @@ class MutatorTest {
             }
             assertEquals(List.of(5, 2, 1, 1), List.of(refusedMaps, refusedUnmaps, noAccess, outside), "one of each kind, for " + c);
             assertTrue(model.mappings().isEmpty(), "the contract maps nothing for any of them");
+            for (Op op : probes.subList(0, Mutator.QUIET_PROBES)) {
+                boolean quiet = op instanceof Op.IovaToPhys
+                        || op instanceof Op.Map mp && ((mp.pgsize() & c.pgsizeBitmap()) != mp.pgsize() || mp.paddr() >= c.outputLimit())
+                        || op instanceof Op.Unmap u && ((u.pgsize() & c.pgsizeBitmap()) != u.pgsize() || !c.acceptsIova(u.iova()));
+                assertTrue(quiet, "a call no driver can carry out onto its tables comes first: " + op);
+            }
             // The calls a driver may wrongly carry out (an iova past the range, a paddr or iova off the page) come last.
             Op.Map last = (Op.Map) probes.get(probes.size() - 1);
             assertEquals(c.granule().size() / 2, last.iova() & (c.granule().size() - 1), "a misaligned iova ends the probes");
