@@ -56,9 +56,9 @@ final class FuzzCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--vary", paramLabel = "PARAM[,PARAM...]",
-            description = "ALLOC parameters each case draws anew: granule, ias, oas, walk (coherent or not), all, or none. "
+            description = "ALLOC parameters each case draws anew: granule, ias, oas, walk (coherent or not), quirks, all, or none. "
                     + "Each case is judged by the model for its own configuration. Default: none, or with --coverage-guided "
-                    + "every one not given on the command line (--granule, --ias, --oas); the driver's new edges then steer "
+                    + "every one not given on the command line (--granule, --ias, --oas, --quirks); the driver's new edges then steer "
                     + "the choice (docs/fuzzing.md).")
     String vary;
 
@@ -214,6 +214,10 @@ final class FuzzCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
+        if (space.vary().contains(ConfigSpace.Dimension.QUIRKS) && qemu()) {
+            throw new UsageError("--vary " + vary + ": QEMU is programmed through TTBR0 only, so quirks cannot vary under --judge/--target qemu; "
+                    + "leave quirks out of --vary or give them with --quirks");
+        }
         PgtableConfig cfg = space.primary();
         PgtableFormat fmt = cfg.format();
         if (batch < 1 || batch > 4096) {
@@ -257,6 +261,11 @@ final class FuzzCommand implements Callable<Integer> {
         return run(settings, known, null, space);
     }
 
+    /** Whether QEMU judges or runs the tables (it walks through TTBR0 only, so ARM_TTBR1 is refused there). */
+    private boolean qemu() {
+        return targetOptions.judge != null || "qemu".equals(targetOptions.target);
+    }
+
     /** What a coverage-guided campaign varies unless --vary says: every ALLOC parameter the command line leaves open. */
     private Set<ConfigSpace.Dimension> unpinned() {
         Set<ConfigSpace.Dimension> d = java.util.EnumSet.allOf(ConfigSpace.Dimension.class);
@@ -268,6 +277,10 @@ final class FuzzCommand implements Callable<Integer> {
         }
         if (oas != null) {
             d.remove(ConfigSpace.Dimension.OAS);
+        }
+        if (!quirks.isEmpty() || qemu()) {
+            // QEMU is programmed through TTBR0 only, so the quirks stay what the command line says there.
+            d.remove(ConfigSpace.Dimension.QUIRKS);
         }
         return d;
     }

@@ -3,6 +3,7 @@ package dev.lockstep.bench.coverage;
 import dev.lockstep.bench.engine.ModelOptions;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.iopgtable.Quirk;
 import dev.lockstep.models.vmsa.Granule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +23,13 @@ import java.util.stream.Collectors;
 /**
  * The ALLOC parameters a campaign's cases may be created with: one base configuration per format
  * the user named, and the dimensions along which a case may leave its base (granule, input size,
- * output size, coherent walk). Each case is one point of the space and is judged by the model for
- * exactly that point. A dimension is a set of values per format, so another one (quirks) is one
- * more enum constant.
+ * output size, coherent walk, quirks). Each case is one point of the space and is judged by the
+ * model for exactly that point. A dimension is a set of values per format.
+ *
+ * <p>The quirks a case may draw are the combinations of those include/linux/io-pgtable.h
+ * documents for its format and the model says the format must accept ({@link
+ * Quirk#documentedFor}, not {@link Quirk#mayBeRefused}: a refused alloc judges nothing), and
+ * ARM_OUTER_WBWA only with a non-coherent walk, the walker the header documents it for.
  *
  * <p>The values are the ones the model accepts as a configuration and the hardware can express:
  * every input size in the format's range (TxSZ takes any), but only the output sizes an IPS/PS
@@ -45,7 +50,8 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
         GRANULE("granule"),
         IAS("ias"),
         OAS("oas"),
-        WALK("walk");
+        WALK("walk"),
+        QUIRKS("quirks");
 
         private final String cliName;
 
@@ -65,6 +71,7 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
                 case OAS -> Arrays.stream(outputSizes(f)).filter(b -> b >= f.minOas() && b <= f.maxOas())
                         .filter(b -> b >= 63 || Long.compareUnsigned(tablesEnd, 1L << b) <= 0).boxed().toList();
                 case WALK -> List.of(1, 0);
+                case QUIRKS -> quirkSets(f);
             };
         }
 
@@ -74,18 +81,24 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
                 case IAS -> c.ias();
                 case OAS -> c.oas();
                 case WALK -> c.coherentWalk() ? 1 : 0;
+                case QUIRKS -> (int) c.quirks();
             };
         }
 
-        /** The configuration with this dimension set to v, or empty when the model would not accept it. */
+        /**
+         * The configuration with this dimension set to v, or empty when the model would not accept
+         * it or it pairs ARM_OUTER_WBWA with a coherent walk.
+         */
         Optional<PgtableConfig> with(PgtableConfig c, int v) {
             try {
-                return Optional.of(switch (this) {
+                PgtableConfig n = switch (this) {
                     case GRANULE -> new PgtableConfig(c.format(), granuleOf(v), c.ias(), c.oas(), c.quirks(), c.coherentWalk());
                     case IAS -> new PgtableConfig(c.format(), c.granule(), v, c.oas(), c.quirks(), c.coherentWalk());
                     case OAS -> new PgtableConfig(c.format(), c.granule(), c.ias(), v, c.quirks(), c.coherentWalk());
                     case WALK -> new PgtableConfig(c.format(), c.granule(), c.ias(), c.oas(), c.quirks(), v != 0);
-                });
+                    case QUIRKS -> new PgtableConfig(c.format(), c.granule(), c.ias(), c.oas(), v, c.coherentWalk());
+                };
+                return (this == WALK || this == QUIRKS) && !documentedWalk(n) ? Optional.empty() : Optional.of(n);
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
@@ -132,11 +145,18 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
         return bases.get(0);
     }
 
-    /** A point drawn uniformly: a format, then each varied dimension independently. */
+    /**
+     * A point drawn uniformly: a format, then each varied dimension independently (the quirks
+     * among the sets the walk drawn before them allows).
+     */
     public PgtableConfig draw(SplittableRandom r) {
         PgtableConfig c = bases.get(r.nextInt(bases.size()));
         for (Dimension d : ordered()) {
             List<Integer> values = d.values(c.format(), tablesEnd);
+            if (d == Dimension.QUIRKS) {
+                PgtableConfig at = c;
+                values = values.stream().filter(v -> d.with(at, v).isPresent()).toList();
+            }
             if (!values.isEmpty()) {
                 c = d.with(c, values.get(r.nextInt(values.size()))).orElse(c);
             }
@@ -183,20 +203,48 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
      * The pairs of this space c touches: its format with each varied parameter's value
      * ("dart2 oas=42"). A campaign that has tried every pair has tried each parameter value with
      * each format, which is where alloc-time code differs.
+     *
+     * <p>The input size is named by what it makes of the walk, not by its value: twenty-odd sizes
+     * give a handful of start-level tables (see {@link #topTable}), and a pair per size would have
+     * a guided campaign try sizes that change nothing before it tries the granule and start level
+     * that change the code.
      */
     public List<String> pairs(PgtableConfig c) {
         List<String> out = new ArrayList<>();
         out.add(c.format().cliName());
         for (Dimension d : ordered()) {
-            out.add(c.format().cliName() + " " + d.cliName() + "=" + d.valueOf(c));
+            if (d == Dimension.QUIRKS) {
+                // Each quirk is its own code in the driver, so each is a pair, whatever it comes with.
+                List<Quirk> qs = Quirk.of(c.quirks());
+                if (qs.isEmpty()) {
+                    out.add(c.format().cliName() + " quirks=none");
+                }
+                qs.forEach(q -> out.add(c.format().cliName() + " " + q.cliName()));
+                continue;
+            }
+            out.add(c.format().cliName() + " " + (d == Dimension.IAS ? topTable(c) : d.cliName() + "=" + d.valueOf(c)));
         }
         return out;
+    }
+
+    /**
+     * The table a walk of c starts at, as the architecture derives it from the granule and the
+     * input size (Arm ARM, the initial lookup level for a TxSZ): its level, and whether it is a full
+     * table, a few entries (at most 16, what a stage-2 walk may instead concatenate at the next
+     * level) or another part of one. A driver's alloc-time choices and its chunking at the top
+     * level differ between these, not between input sizes that give the same table.
+     */
+    static String topTable(PgtableConfig c) {
+        int level = c.ruleStartLevel();
+        int bits = c.ias() - Long.numberOfTrailingZeros(c.granule().blockSize(level));
+        String entries = bits >= c.granule().bitsPerLevel() ? "full" : bits <= 4 ? "few" : "part";
+        return "granule=" + c.granule().shift() + " start=" + level + " top=" + entries;
     }
 
     /** Whether c is a point of this space (a corpus case from another campaign may not be). */
     public boolean contains(PgtableConfig c) {
         Optional<PgtableConfig> base = bases.stream().filter(b -> b.format() == c.format()).findFirst();
-        if (base.isEmpty() || c.quirks() != base.get().quirks()) {
+        if (base.isEmpty() || vary.contains(Dimension.QUIRKS) && !documentedWalk(c)) {
             return false;
         }
         for (Dimension d : Dimension.values()) {
@@ -239,8 +287,8 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
     }
 
     /**
-     * Parses --vary: a comma list of granule, ias, oas, walk, or "all", or "none". The message
-     * of the exception is the one line the user sees.
+     * Parses --vary: a comma list of granule, ias, oas, walk, quirks, or "all", or "none". The
+     * message of the exception is the one line the user sees.
      */
     public static Set<Dimension> parseVary(String text) {
         Set<Dimension> out = EnumSet.noneOf(Dimension.class);
@@ -257,7 +305,7 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
                 continue;
             }
             out.add(Dimension.byName(p).orElseThrow(() -> new IllegalArgumentException("--vary " + text + ": unknown parameter '" + part.strip()
-                    + "'; use granule, ias, oas, walk, all or none")));
+                    + "'; use granule, ias, oas, walk, quirks, all or none")));
         }
         return out;
     }
@@ -304,6 +352,30 @@ public record ConfigSpace(List<PgtableConfig> bases, Set<Dimension> vary, ModelO
             throw new IOException(file + ": no 'base' line; the file is damaged");
         }
         return Optional.of(new ConfigSpace(bases, vary, options));
+    }
+
+    /**
+     * The quirk sets a case of f may have: every combination of the quirks documented for f that
+     * f must accept, none first.
+     */
+    private static List<Integer> quirkSets(PgtableFormat f) {
+        List<Quirk> open = Arrays.stream(Quirk.values()).filter(q -> q.documentedFor(f) && !q.mayBeRefused()).toList();
+        List<Integer> out = new ArrayList<>();
+        for (int subset = 0; subset < 1 << open.size(); subset++) {
+            long bits = 0;
+            for (int i = 0; i < open.size(); i++) {
+                if ((subset & 1 << i) != 0) {
+                    bits |= open.get(i).bit();
+                }
+            }
+            out.add((int) bits);
+        }
+        return out;
+    }
+
+    /** Whether c asks for ARM_OUTER_WBWA only with the non-coherent walk the header documents it for. */
+    private static boolean documentedWalk(PgtableConfig c) {
+        return !(c.has(Quirk.ARM_OUTER_WBWA) && c.coherentWalk());
     }
 
     private static List<Integer> range(int lo, int hi) {

@@ -20,6 +20,10 @@ import java.util.TreeMap;
  * .cov-sites list, written by the build) is mapped to a source line with addr2line, and each line
  * with sites is marked as reached, partly reached or not reached. The sources are read from where
  * the build compiled them (the cache's extracted copy), as the debug information names them.
+ *
+ * <p>Beside the page, {@link #UNREACHED} lists the sites no case reached, each with the function
+ * and line of its call and the functions it is inlined into: the list docs/fuzzing.md sorts by
+ * cause ("What no campaign reaches"), so the next campaign can be told what is left for it.
  */
 public final class CoverageHtml {
     /**
@@ -28,6 +32,9 @@ public final class CoverageHtml {
      */
     public record Lines(long hit, long total, Map<String, long[]> sitesByFile) {
     }
+
+    /** The sites not reached, one a line, in the run directory beside the page. */
+    public static final String UNREACHED = "driver-unreached.txt";
 
     private CoverageHtml() {
     }
@@ -114,7 +121,40 @@ public final class CoverageHtml {
             w.write(page);
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writeUnreached(out.resolveSibling(UNREACHED), bin, sites.stream().filter(a -> !hit.contains(a)).toList());
         return new Lines(linesHit, linesTotal, byFile);
+    }
+
+    /**
+     * "0xc2e0 arm_lpae_restrict_pgsizes io-pgtable-arm.c:776 <- arm_lpae_alloc_pgtable
+     * io-pgtable-arm.c:787" for each site not reached: a site in an inlined helper means nothing
+     * without the caller it was inlined into, so the whole inline chain is given.
+     */
+    private static void writeUnreached(Path file, Path bin, List<Long> missed) throws IOException {
+        List<String> raw = run(bin, missed, "-a", "-f", "-i");
+        StringBuilder b = new StringBuilder("# Driver sites no case of this campaign reached: address, then function and line (of the call),\n"
+                + "# innermost first, \"<-\" the function it is inlined into (docs/fuzzing.md sorts them by cause).\n");
+        int i = 0;
+        for (long a : missed) {
+            // addr2line -a prints the address, then a function and a file:line per inline level, up to the next address.
+            if (i < raw.size() && raw.get(i).startsWith("0x")) {
+                i++;
+            }
+            List<String> chain = new ArrayList<>();
+            while (i + 1 < raw.size() && !raw.get(i).startsWith("0x")) {
+                chain.add(raw.get(i) + " " + shortFile(raw.get(i + 1)));
+                i += 2;
+            }
+            b.append("0x").append(Long.toHexString(a)).append(' ').append(String.join(" <- ", chain)).append('\n');
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** io-pgtable-arm.c:776 rather than the build's absolute path (discriminators dropped). */
+    private static String shortFile(String loc) {
+        return loc.substring(loc.lastIndexOf('/') + 1).replaceFirst(" \\(discriminator \\d+\\)$", "");
     }
 
     /** drivers/iommu/x.c rather than the cache's absolute path. */
@@ -125,7 +165,19 @@ public final class CoverageHtml {
 
     /** file:line of each address (a return address, so the call is at address - 1). */
     private static List<String> addr2line(Path bin, List<Long> sites) throws IOException {
-        Process p = new ProcessBuilder("addr2line", "-e", bin.toString()).redirectErrorStream(true).start();
+        List<String> lines = run(bin, sites);
+        if (lines.size() != sites.size()) {
+            throw new IOException("addr2line gave " + lines.size() + " lines for " + sites.size() + " addresses: "
+                    + (lines.isEmpty() ? "" : lines.get(0)));
+        }
+        return lines;
+    }
+
+    /** What addr2line with these options prints for the calls before the given return addresses. */
+    private static List<String> run(Path bin, List<Long> sites, String... options) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("addr2line", "-e", bin.toString()));
+        cmd.addAll(List.of(options));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread feed = new Thread(() -> {
             try (Writer w = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII)) {
                 for (long a : sites) {
@@ -148,10 +200,6 @@ public final class CoverageHtml {
             p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (lines.size() != sites.size()) {
-            throw new IOException("addr2line gave " + lines.size() + " lines for " + sites.size() + " addresses: "
-                    + (lines.isEmpty() ? "" : lines.get(0)));
         }
         return lines;
     }

@@ -20,8 +20,17 @@ import java.util.SplittableRandom;
  * <p>A mutant is still a case of the same configuration: nothing here knows a model's answer, and
  * calls the contract refuses are as welcome as any (they reach the driver's error paths). Like the
  * generator's misuse, a pgcount is never 0.
+ *
+ * <p>{@link #probes} are those refused calls on their own, one of each kind the contract names: the
+ * caller's side broken in every way the generator breaks it only once in a hundred calls. Each is
+ * an argument check of its own in the driver (a WARN_ON branch per condition), so a configuration's
+ * error paths are found in one short case, not after thousands of operations; a mutant may also
+ * have one inserted anywhere, so the checks are met again in the states the corpus reached.
  */
 public final class Mutator {
+    /** How many of {@link #probes} come first and leave the tables alone, whatever the driver answers. */
+    public static final int QUIET_PROBES = 5;
+
     private final PgtableConfig config;
     private final long[] pgsizes;
 
@@ -62,7 +71,7 @@ public final class Mutator {
             return;
         }
         int i = r.nextInt(m.size());
-        switch (r.nextInt(10)) {
+        switch (r.nextInt(11)) {
             case 0 -> m.remove(i);
             case 1 -> {
                 // A run of calls again, once or a few times: repeated maps over live entries, repeated unmaps of holes.
@@ -89,8 +98,60 @@ public final class Mutator {
                 }
             }
             case 4 -> m.set(i, invert(m.get(i)));
+            case 5 -> {
+                // A refused call in the middle of the case: the argument checks meet live state too.
+                List<Op> p = probes(anchor(m.get(i)), r);
+                m.add(i, p.get(r.nextInt(p.size())));
+            }
             default -> m.set(i, perturb(m.get(i), r));
         }
+    }
+
+    /**
+     * One call of each kind the contract refuses, at the offset base into the input range (made a
+     * granule-aligned offset below the input limit): a page size the configuration lacks, for map
+     * and for unmap; a paddr past the output range; an iova past the input range for iova_to_phys,
+     * unmap and map; no access at all; a paddr and an iova off the page. The first {@link
+     * #QUIET_PROBES} leave the tables alone on both sides whatever the driver answers; the rest
+     * are calls a driver may carry out where the contract refuses them (io-pgtable-dart maps an
+     * iova past its input range, io-pgtable-arm a misaligned paddr), after which model and driver
+     * no longer agree on the tables and the case ends. Offsets are what the campaign turns into
+     * iovas of the configuration's input range, so these work under ARM_TTBR1 too.
+     */
+    public List<Op> probes(long base, SplittableRandom r) {
+        long page = config.granule().size();
+        long at = (base & (config.inputLimit() - 1)) & ~(page - 1);
+        long paddr = (r.nextLong(config.outputLimit()) & ~(page - 1)) & (config.outputLimit() - 1);
+        long missing = missingSize();
+        Prot rw = Prot.of(Prot.READ | Prot.WRITE);
+        List<Op> p = new ArrayList<>();
+        p.add(new Op.Map(0, at, paddr, missing, 1, rw));
+        p.add(new Op.Unmap(0, at, missing, 1));
+        p.add(new Op.Map(0, at, config.outputLimit() + paddr, page, 1, rw));
+        p.add(new Op.IovaToPhys(0, config.inputLimit() + at + r.nextLong(page)));
+        // Past the input range on an empty table: nothing to alias onto, whatever the driver checks.
+        p.add(new Op.Unmap(0, config.inputLimit() + at, page, 1));
+        p.add(new Op.Map(0, config.inputLimit() + at, paddr, page, 1, rw));
+        p.add(new Op.Map(0, at, paddr, page, 1, Prot.of(Prot.CACHE)));
+        p.add(new Op.Map(0, at, paddr + 8, page, 1, rw));
+        p.add(new Op.Map(0, at + page / 2, paddr, page, 1, rw));
+        return p;
+    }
+
+    /** A page size the configuration does not have: twice the page is never one (each level's block is 2^9 to 2^13 pages). */
+    private long missingSize() {
+        return config.granule().size() * 2;
+    }
+
+    /** Where a call works, as an offset into the input range, for a probe next to it. */
+    private long anchor(Op op) {
+        if (op instanceof Op.Map mp) {
+            return mp.iova();
+        }
+        if (op instanceof Op.Unmap u) {
+            return u.iova();
+        }
+        return op instanceof Op.IovaToPhys q ? q.iova() : 0;
     }
 
     /** The unmap of what a map would map, or a map of what an unmap would unmap. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lockstep.bench.coverage.ConfigSpace.Dimension;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
+import dev.lockstep.models.iopgtable.Quirk;
 import dev.lockstep.models.vmsa.Granule;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -47,9 +48,13 @@ class ConfigSpaceTest {
         Set<Integer> dartOas = new HashSet<>();
         Set<Boolean> walks = new HashSet<>();
         Set<Granule> granules = new HashSet<>();
+        Set<Long> quirkSets = new HashSet<>();
         for (int i = 0; i < 2000; i++) {
             PgtableConfig c = space.draw(r);
             assertTrue(space.contains(c), c.toString());
+            quirkSets.add(c.quirks());
+            assertFalse(c.has(Quirk.ARM_OUTER_WBWA) && c.coherentWalk(), "ARM_OUTER_WBWA is documented for a non-coherent walker: " + c);
+            assertTrue(c.format() == PgtableFormat.ARM_64_LPAE_S1 || c.quirks() == 0, "DART has no quirk it must accept: " + c);
             formats.add(c.format());
             walks.add(c.coherentWalk());
             assertTrue(c.ias() >= c.format().minIas() && c.ias() <= c.format().maxIas());
@@ -65,6 +70,9 @@ class ConfigSpaceTest {
         assertEquals(Set.of(36, 42), dartOas, "the DART2 widths of the fact sheet");
         assertEquals(Set.of(true, false), walks);
         assertEquals(Set.of(Granule.G4K, Granule.G16K, Granule.G64K), granules);
+        // Every set of ARM_NS, ARM_TTBR1 and ARM_OUTER_WBWA; never NO_PERMS, which a format may refuse.
+        assertEquals(8, quirkSets.size(), quirkSets.toString());
+        assertTrue(quirkSets.stream().noneMatch(Quirk.NO_PERMS::in));
     }
 
     @Test
@@ -81,7 +89,7 @@ class ConfigSpaceTest {
                 continue;
             }
             int differ = (n.granule() != c.granule() ? 1 : 0) + (n.ias() != c.ias() ? 1 : 0) + (n.oas() != c.oas() ? 1 : 0)
-                    + (n.coherentWalk() != c.coherentWalk() ? 1 : 0);
+                    + (n.coherentWalk() != c.coherentWalk() ? 1 : 0) + (n.quirks() != c.quirks() ? 1 : 0);
             assertTrue(differ <= 1, c + " -> " + n);
         }
         assertTrue(formatChanges > 0, "the format is a parameter too when several are given");
@@ -91,6 +99,30 @@ class ConfigSpaceTest {
     void pairsNameTheFormatWithEachVariedValue() {
         ConfigSpace space = new ConfigSpace(List.of(S1), EnumSet.of(Dimension.OAS, Dimension.WALK));
         assertEquals(List.of("arm64-lpae-s1", "arm64-lpae-s1 oas=48", "arm64-lpae-s1 walk=1"), space.pairs(S1));
+        ConfigSpace quirky = new ConfigSpace(List.of(S1), EnumSet.of(Dimension.QUIRKS));
+        assertEquals(List.of("arm64-lpae-s1", "arm64-lpae-s1 quirks=none"), quirky.pairs(S1));
+        PgtableConfig both = new PgtableConfig(S1.format(), S1.granule(), 48, 48, Quirk.ARM_NS.bit() | Quirk.ARM_TTBR1.bit(), true);
+        assertEquals(List.of("arm64-lpae-s1", "arm64-lpae-s1 arm-ns", "arm64-lpae-s1 arm-ttbr1"), quirky.pairs(both), "one pair per quirk");
+        assertTrue(quirky.contains(both));
+        assertFalse(space.contains(both), "quirks not varied: the base's");
+        assertFalse(quirky.contains(new PgtableConfig(S1.format(), S1.granule(), 48, 48, Quirk.ARM_OUTER_WBWA.bit(), true)));
+    }
+
+    private static PgtableConfig ias(int bits) {
+        return new PgtableConfig(S1.format(), S1.granule(), bits, S1.oas(), 0, true);
+    }
+
+    @Test
+    void anInputSizeIsNamedByTheTableTheWalkStartsAt() {
+        ConfigSpace space = new ConfigSpace(List.of(S1), EnumSet.of(Dimension.IAS));
+        PgtableConfig s2 = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S2, Granule.G4K, 40, 48, 0, true);
+        // 4K: 48 bits start at level 0 with a full table; 40 bits at level 0 with 2 entries; 39 at level 1, full; 33 at level 1, 8 entries.
+        assertEquals("granule=12 start=0 top=full", ConfigSpace.topTable(ias(48)));
+        assertEquals("granule=12 start=0 top=few", ConfigSpace.topTable(s2));
+        assertEquals("granule=12 start=1 top=full", ConfigSpace.topTable(ias(39)));
+        assertEquals("granule=12 start=1 top=few", ConfigSpace.topTable(ias(33)));
+        assertEquals("granule=12 start=1 top=part", ConfigSpace.topTable(ias(36)));
+        assertEquals(space.pairs(ias(44)), space.pairs(ias(45)), "two sizes that give the same start table are one pair");
     }
 
     @Test
@@ -105,7 +137,7 @@ class ConfigSpaceTest {
     @Test
     void anUnknownParameterIsOneLineNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigSpace.parseVary("granule,quirk"));
-        assertTrue(e.getMessage().contains("'quirk'") && e.getMessage().contains("granule, ias, oas, walk, all or none"), e.getMessage());
+        assertTrue(e.getMessage().contains("'quirk'") && e.getMessage().contains("granule, ias, oas, walk, quirks, all or none"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertEquals(EnumSet.allOf(Dimension.class), ConfigSpace.parseVary("all"));
         assertTrue(ConfigSpace.parseVary("none").isEmpty());

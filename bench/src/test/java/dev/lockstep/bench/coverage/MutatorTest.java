@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.bench.wire.Op;
+import dev.lockstep.models.iopgtable.ContractOptions;
+import dev.lockstep.models.iopgtable.IoPgtableModel;
+import dev.lockstep.models.iopgtable.MapOutcome;
+import dev.lockstep.models.iopgtable.MapSituation;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.iopgtable.Prot;
@@ -87,5 +91,57 @@ class MutatorTest {
         }
         assertTrue(spliced);
         assertFalse(m.mutate(List.of(), List.of(), new SplittableRandom(1)).iterator().hasNext(), "nothing to mutate, nothing made up");
+    }
+
+    @Test
+    void probesAreTheCallsTheContractRefusesEachOnceTableChangingOnesLast() {
+        for (PgtableConfig c : List.of(CFG, new PgtableConfig(PgtableFormat.ARM_64_LPAE_S2, Granule.G64K, 42, 44, 0, false))) {
+            List<Op> probes = new Mutator(c).probes(0x1234_5678L, new SplittableRandom(3));
+            IoPgtableModel model = new IoPgtableModel(c, ContractOptions.defaults());
+            int refusedMaps = 0;
+            int refusedUnmaps = 0;
+            int noAccess = 0;
+            int outside = 0;
+            for (Op op : probes) {
+                if (op instanceof Op.Map mp) {
+                    MapOutcome o = model.map(mp.iova(), mp.paddr(), mp.pgsize(), mp.pgcount(), mp.prot());
+                    assertTrue(o.misuse() || o.situation() == MapSituation.NO_ACCESS, "not a refused call: " + op + " -> " + o);
+                    refusedMaps += o.misuse() ? 1 : 0;
+                    noAccess += o.situation() == MapSituation.NO_ACCESS ? 1 : 0;
+                    assertEquals(0, o.mappedBytes(), op.toString());
+                } else if (op instanceof Op.Unmap u) {
+                    assertTrue(model.unmap(u.iova(), u.pgsize(), u.pgcount()).misuse(), "not a refused call: " + op);
+                    refusedUnmaps++;
+                } else if (op instanceof Op.IovaToPhys q) {
+                    assertFalse(c.acceptsIova(q.iova()), "iova_to_phys probes outside the input range");
+                    outside++;
+                }
+            }
+            assertEquals(List.of(5, 2, 1, 1), List.of(refusedMaps, refusedUnmaps, noAccess, outside), "one of each kind, for " + c);
+            assertTrue(model.mappings().isEmpty(), "the contract maps nothing for any of them");
+            for (Op op : probes.subList(0, Mutator.QUIET_PROBES)) {
+                boolean quiet = op instanceof Op.IovaToPhys
+                        || op instanceof Op.Map mp && ((mp.pgsize() & c.pgsizeBitmap()) != mp.pgsize() || mp.paddr() >= c.outputLimit())
+                        || op instanceof Op.Unmap u && ((u.pgsize() & c.pgsizeBitmap()) != u.pgsize() || !c.acceptsIova(u.iova()));
+                assertTrue(quiet, "a call no driver can carry out onto its tables comes first: " + op);
+            }
+            // The calls a driver may wrongly carry out (an iova past the range, a paddr or iova off the page) come last.
+            Op.Map last = (Op.Map) probes.get(probes.size() - 1);
+            assertEquals(c.granule().size() / 2, last.iova() & (c.granule().size() - 1), "a misaligned iova ends the probes");
+            assertTrue(probes.size() <= 16, "the probes fit in the first batch");
+        }
+    }
+
+    @Test
+    void aMutantMayCarryARefusedCallIntoItsParentsState() {
+        Mutator m = new Mutator(CFG);
+        SplittableRandom r = new SplittableRandom(4);
+        boolean inserted = false;
+        for (int i = 0; i < 300 && !inserted; i++) {
+            List<Op> mutant = m.mutate(sample(), List.of(), r);
+            inserted = mutant.stream().anyMatch(o -> o instanceof Op.Map mp && mp.pgsize() == 2 * CFG.granule().size())
+                    && mutant.size() > sample().size();
+        }
+        assertTrue(inserted, "some mutant holds an inserted call with a page size the configuration lacks");
     }
 }

@@ -73,6 +73,7 @@ class SchedulerTest {
         Scheduler s = Scheduler.guided(ConfigSpace.of(FORMATS.get(0)), new Corpus(dir), new SplittableRandom(4), BATCH);
         boolean deep = false;
         boolean shortOne = false;
+        int shortCases = 0;
         for (int i = 0; i < 64; i++) {
             Plan p = s.next();
             if (p.origin() == Origin.DEEP) {
@@ -81,12 +82,17 @@ class SchedulerTest {
                 assertEquals(Scheduler.FULL_LENGTH, s.allowance(p, Scheduler.FULL_LENGTH, 96, 3));
                 continue;
             }
-            shortOne = true;
             assertEquals(Origin.FRESH, p.origin(), "nothing in the corpus to derive from");
-            int grace = Scheduler.GRACE_BATCHES * BATCH;
+            assertEquals(shortCases == 0 ? Mutator.QUIET_PROBES : shortCases == 1 ? 9 - Mutator.QUIET_PROBES : 0, p.prefix().size(),
+                    "only the first two short cases of the format and granule probe");
+            shortOne = true;
+            shortCases++;
+            int grace = p.prefix().size() + Scheduler.GRACE_BATCHES * BATCH;
             assertEquals(grace, p.allowance());
             assertEquals(grace, s.allowance(p, grace, 2 * BATCH, 0), "nothing new: the case ends where it would have");
-            assertEquals(3 * BATCH + grace, s.allowance(p, grace, 3 * BATCH, 2), "a new site buys the case more batches");
+            assertEquals(3 * BATCH + Scheduler.GRACE_BATCHES * BATCH, s.allowance(p, grace, 3 * BATCH, 2),
+                    "a new site buys the case more batches");
+            s.finished(p, grace, 0);
         }
         assertTrue(deep && shortOne);
     }
@@ -100,6 +106,7 @@ class SchedulerTest {
         }
         Scheduler s = Scheduler.guided(space, corpus, new SplittableRandom(8), BATCH);
         Map<Origin, Integer> origins = new EnumMap<>(Origin.class);
+        Map<String, Integer> probedKeys = new java.util.HashMap<>();
         for (int i = 0; i < 400; i++) {
             Plan p = s.next();
             origins.merge(p.origin(), 1, Integer::sum);
@@ -109,11 +116,41 @@ class SchedulerTest {
                 assertTrue(p.prefix().stream().noneMatch(o -> o instanceof Op.Alloc || o instanceof Op.Free));
             } else if (p.origin() == Origin.NEIGHBOUR) {
                 assertNotEquals(p.parent().config(), p.config());
-                assertTrue(p.prefix().isEmpty());
+            }
+            if (p.origin() != Origin.MUTANT) {
+                String key = p.config().format().cliName() + " " + p.config().granule().label();
+                int before = p.origin() == Origin.DEEP ? -1 : probedKeys.merge(key, 1, Integer::sum) - 1;
+                int expected = before == 0 ? Mutator.QUIET_PROBES : before == 1 ? 9 - Mutator.QUIET_PROBES : 0;
+                assertEquals(expected, p.prefix().size(), "the probes open the first two short cases of " + key + " and no other: " + p.origin());
             }
             s.finished(p, 100, 0);
         }
         assertEquals(4, origins.size(), origins.toString());
+    }
+
+    @Test
+    void everyFormatHasAShortFreshCaseBeforeAnyCaseIsDeepOrDerived() throws Exception {
+        ConfigSpace space = new ConfigSpace(FORMATS, EnumSet.of(Dimension.WALK));
+        Corpus corpus = new Corpus(dir);
+        corpus.add(someCase(FORMATS.get(0)), 10, -1, FORMATS.get(0), ModelOptions.none(), 1, BATCH);
+        for (long seed = 1; seed <= 20; seed++) {
+            Scheduler s = Scheduler.guided(space, corpus, new SplittableRandom(seed), BATCH);
+            // The corpus case counts as arm64-lpae-s1's (a resumed campaign's corpus is what was tried).
+            Set<PgtableFormat> seen = new HashSet<>(Set.of(FORMATS.get(0).format()));
+            while (seen.size() < FORMATS.size()) {
+                Plan p = s.next();
+                assertEquals(Origin.FRESH, p.origin(), "seed " + seed + " after " + seen);
+                assertTrue(seen.add(p.config().format()), "a fresh case goes to a format not tried yet: " + p.config().format());
+                s.finished(p, 40, 3);
+            }
+            Set<Origin> later = EnumSet.noneOf(Origin.class);
+            for (int i = 0; i < 100; i++) {
+                Plan p = s.next();
+                later.add(p.origin());
+                s.finished(p, 40, 0);
+            }
+            assertTrue(later.contains(Origin.DEEP) && later.contains(Origin.MUTANT), "seed " + seed + ": " + later);
+        }
     }
 
     @Test

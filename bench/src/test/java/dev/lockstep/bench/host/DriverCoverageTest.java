@@ -1,6 +1,7 @@
 package dev.lockstep.bench.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,14 @@ class DriverCoverageTest {
             assertTrue(corpus.anyMatch(p -> p.toString().endsWith(".lst")), "cases that reached new edges are kept");
         }
         assertTrue(Files.readString(out.resolve("timeline.jsonl")).contains("\"driver_edges_hit\":" + hit));
-        assertNotNull(CoverageHtml.class);
+        List<String> unreached = Files.readAllLines(out.resolve(CoverageHtml.UNREACHED)).stream().filter(l -> !l.startsWith("#")).toList();
+        assertEquals(total - hit, unreached.size(), "one line per site not reached");
+        Set<String> reached = Set.copyOf(Files.readAllLines(out.resolve("driver-edges.txt")));
+        for (String l : unreached) {
+            assertTrue(l.matches("0x[0-9a-f]+ \\S+ [\\w.-]+\\.[ch]:\\d+( <- \\S+ [\\w.-]+\\.[ch]:\\d+)*"), l);
+            assertFalse(reached.contains(l.substring(0, l.indexOf(' '))), "a reached site is not listed: " + l);
+        }
+        // A stage-1 campaign never allocates Mali tables.
+        assertTrue(unreached.stream().anyMatch(l -> l.contains("arm_mali_lpae_alloc_pgtable io-pgtable-arm.c:")), String.join("\n", unreached));
     }
 }
