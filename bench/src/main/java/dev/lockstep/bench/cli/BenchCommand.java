@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Batches in flight on the link (default: the campaigns' own, " + Campaign.DEFAULT_IN_FLIGHT + "); 1 judges each before sending the next.")
     Integer inFlight;
 
-    @Option(names = "--parallel", defaultValue = "4", paramLabel = "K",
+    @Option(names = "--parallel", defaultValue = "8", paramLabel = "K",
             description = "Cases run side by side on their own handles (1..8, default ${DEFAULT-VALUE}); see `lockstep fuzz --help`.")
     int parallel;
 

@@ -129,7 +129,7 @@ final class FuzzCommand implements Callable<Integer> {
                     + "depends on it (batches sent ahead of a case that ends are generated and dropped): compare targets at the same depth.")
     int inFlight;
 
-    @Option(names = "--parallel", defaultValue = "4", paramLabel = "K",
+    @Option(names = "--parallel", defaultValue = "8", paramLabel = "K",
             description = "Cases run side by side on their own handles of the agent (1..8, default ${DEFAULT-VALUE}): each step the bench "
                     + "sends carries one case's batch, so while one case waits for its answer the others keep the agent busy. "
                     + "A seed's stimulus depends on it. Guided campaigns and --link-faults kill=N run one case at a time.")

@@ -165,7 +165,7 @@ public final class Campaign {
     }
 
     /** Cases run side by side on their own handles (docs/performance.md); 1 runs one at a time. */
-    public static final int DEFAULT_PARALLEL = 4;
+    public static final int DEFAULT_PARALLEL = 8;
 
     private int parallel = DEFAULT_PARALLEL;
     /** Cases the loop actually runs side by side (1 where they cannot be). */

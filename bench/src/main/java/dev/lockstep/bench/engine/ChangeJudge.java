@@ -5,9 +5,7 @@ import dev.lockstep.bench.engine.FormatJudge.Judgement;
 import dev.lockstep.bench.engine.FormatJudge.TableRef;
 import dev.lockstep.models.iopgtable.Mapping;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -48,7 +46,7 @@ final class ChangeJudge {
     private final Coverage coverage;
     private final SplittableRandom random;
     /** Tables the walks went through, by address: where they sat then. */
-    private final Map<Long, TableRef> known = new HashMap<>();
+    private final TablesByAddress known = new TablesByAddress();
     private List<TableRef> roots = List.of();
     /** Input ranges to judge before the next batch is sent: [from[i], to[i]). */
     private long[] from = new long[64];
