@@ -444,7 +444,18 @@ void arena_sync_changed(arena_block_fn fn, void *arg)
 	}
 }
 
-int arena_sync_delta(const struct arena_delta_ops *ops, void *arg)
+/*
+ * Whether a block the bench holds is compared with its shadow: the blocks
+ * of the handles in @owners (bit n for handle n), and every block no
+ * handle owns.
+ */
+static bool in_scope(const struct arena_page *pg, uint32_t owners)
+{
+	return pg->owner < 0 || pg->owner > 31 || (owners >> pg->owner) & 1;
+}
+
+int arena_sync_delta(const struct arena_delta_ops *ops, void *arg,
+		     uint32_t owners)
 {
 	struct arena_page *pg;
 	uint32_t len;
@@ -455,6 +466,8 @@ int arena_sync_delta(const struct arena_delta_ops *ops, void *arg)
 			continue;
 		pg = &pages[pfn];
 		len = order_bytes(pg->order);
+		if ((pg->flags & PG_SENT) && !in_scope(pg, owners))
+			continue;
 		if (!(pg->flags & PG_SENT)) {
 			if (ops->fresh(arg, pfn_pa(pfn), len))
 				return 1;

@@ -63,7 +63,14 @@ struct arena_delta_ops {
 	int (*fresh)(void *arg, uint64_t pa, uint32_t len);
 	int (*write)(void *arg, uint64_t pa, const void *va, uint32_t len);
 };
-int arena_sync_delta(const struct arena_delta_ops *ops, void *arg);
+/*
+ * Only blocks of the handles in @owners (bit n for handle n) and blocks no
+ * handle owns are compared: a step's operations write only the tables of
+ * their own handles, and a write into another handle's table shows at that
+ * handle's next step, in the delta its case is judged by.
+ */
+int arena_sync_delta(const struct arena_delta_ops *ops, void *arg,
+		     uint32_t owners);
 /*
  * The runs of words of the block at @pa (@len bytes at @va) that differ
  * from @shadow, the bench's copy: each handed to ops->write, then copied

@@ -169,7 +169,7 @@ static uint64_t run_op(const struct pt_op *op, uint32_t index, struct pt_result 
 	return elapsed_ns(&t0, &t1);
 }
 
-static void take_delta(void);
+static void take_delta(uint32_t owners);
 
 /*
  * The operations of a BATCH (or STEP) payload, run, their results and
@@ -210,6 +210,7 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 	uint32_t n, i, stop;
 	uint8_t bad_opcode = 0;
 	uint64_t driver_ns = 0;
+	uint32_t owners = 0;	/* handles the operations name: their tables may change */
 	size_t need;
 	int st;
 
@@ -238,6 +239,8 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 			need += (size_t)(n - i) * PT_RESULT_FIXED;
 			break;
 		}
+		if (op.handle < 32)
+			owners |= 1u << op.handle;
 		need += pt_result_max_size(op.opcode);
 	}
 	if (stop == n && rb_left(&r)) {
@@ -255,7 +258,7 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 	rb_u32(&r);
 	for (i = 0; i < n; i++) {
 		if (i == delta_at)
-			take_delta();
+			take_delta(owners);
 		if (i < stop) {
 			pt_decode(&r, &op);
 			/*
@@ -280,7 +283,7 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 		pt_result_encode(&payload, &res);
 	}
 	if (delta_at == n)
-		take_delta();
+		take_delta(owners);
 
 	events_encode(&payload);
 	/* Time inside the driver calls alone: the bench's upper limit for this link. */
@@ -473,8 +476,10 @@ static int delta_freed(void *arg, uint64_t pa, const void *va, uint32_t len)
  */
 static int delta_strides;
 
-static void take_delta(void)
+static void take_delta(uint32_t owners)
 {
+	/* Handles whose blocks a delta that did not fit still owes the bench. */
+	static uint32_t owed;
 	static const struct arena_delta_ops delta_ops = {
 		.fresh = delta_fresh,
 		.write = delta_write,
@@ -485,7 +490,9 @@ static void take_delta(void)
 	wb_reset(&delta_buf);
 	wb_u32(&delta_buf, 0);
 	arena_sync_freed(delta_freed, &d);
-	more = arena_sync_delta(&delta_ops, &d);
+	owners |= owed;
+	more = arena_sync_delta(&delta_ops, &d, owners);
+	owed = more ? owners : 0;
 	wb_put_u32_at(&delta_buf, 0, d.count);
 	wb_u8(&delta_buf, more ? 1 : 0);
 }

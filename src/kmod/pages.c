@@ -320,7 +320,9 @@ void arena_sync_changed(arena_block_fn fn, void *arg)
 	}
 }
 
-int arena_sync_delta(const struct arena_delta_ops *ops, void *arg)
+/* The module compares every block it tracks, whichever handle it serves. */
+int arena_sync_delta(const struct arena_delta_ops *ops, void *arg,
+		     uint32_t owners)
 {
 	struct block *b;
 	unsigned int i;

@@ -93,6 +93,58 @@ class StepProtocolTest {
         }
     }
 
+    /**
+     * Two tables on two handles, their steps interleaved as cases side by side send them: each
+     * step's delta compares only the blocks of the handles it names, and still the bench's copy is
+     * the agent's memory after every step.
+     */
+    @Test
+    void interleavedHandlesDeltasStillRebuildTheWholeMemory() throws Exception {
+        try (AgentTarget stepped = (AgentTarget) HostAgents.open(dir.resolve("a"), HostAgentProcess.Mode.PTY);
+             AgentTarget synced = (AgentTarget) HostAgents.open(dir.resolve("b"), HostAgentProcess.Mode.STDIO)) {
+            TableMirror a = mirror(stepped);
+            TableMirror b = mirror(synced);
+            Generator[] gens = {new Generator(CFG, new SplittableRandom(5), 0.0), new Generator(CFG, new SplittableRandom(6), 0.0)};
+            IoPgtableModel[] models = {new IoPgtableModel(CFG, ContractOptions.defaults()), new IoPgtableModel(CFG, ContractOptions.defaults())};
+            synced.reset();
+            for (int round = 0; round < 60; round++) {
+                int h = round % 2;
+                List<Op> batch = new ArrayList<>();
+                if (round < 2) {
+                    batch.add(onHandle(gens[h].alloc(), h));
+                }
+                for (Op op : gens[h].batch(models[h], 16)) {
+                    if (op instanceof Op.Map m) {
+                        models[h].map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+                    } else if (op instanceof Op.Unmap u) {
+                        models[h].unmap(u.iova(), u.pgsize(), u.pgcount());
+                    }
+                    batch.add(onHandle(op, h));
+                }
+                StepReply r = stepped.step(round == 0, batch, batch.size(), false);
+                a.apply(r.delta());
+                synced.execute(batch);
+                b.apply(TableDelta.of(synced.syncMemory()));
+                assertEquals(-1, a.firstDifference(b), "round " + round + ": the scoped delta missed a change at 0x"
+                        + Long.toHexString(a.firstDifference(b)));
+            }
+            assertTrue(a.blockCount() > 4, "the tables never grew: " + a.blockCount() + " blocks");
+        }
+    }
+
+    private static Op onHandle(Op op, int h) {
+        if (op instanceof Op.Map m) {
+            return new Op.Map(h, m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+        } else if (op instanceof Op.Unmap u) {
+            return new Op.Unmap(h, u.iova(), u.pgsize(), u.pgcount());
+        } else if (op instanceof Op.IovaToPhys q) {
+            return new Op.IovaToPhys(h, q.iova());
+        } else if (op instanceof Op.Alloc x) {
+            return new Op.Alloc(h, x.format(), x.quirks(), x.pgsizeBitmap(), x.ias(), x.oas(), x.coherentWalk());
+        }
+        return new Op.Free(h);
+    }
+
     /** One request frame on a raw line, its reply read back (whatever comes first). */
     private static final class RawLine {
         final ByteLink link;
