@@ -44,6 +44,12 @@ class BadInputTest {
     }
 
     @Test
+    void casesSideBySideOutsideTheirRangeAreRefused() throws Exception {
+        assertOneLine(run("fuzz", "--parallel", "9", "--out", dir.resolve("a").toString()), "--parallel 9: use 1 to 8");
+        assertOneLine(run("bench", "--parallel", "0"), "--parallel 0: use 1 to 8");
+    }
+
+    @Test
     void aQuirkThatIsNotOne() {
         assertOneLine(run("fuzz", "--quirks", "arm-nx", "--out", dir.resolve("a").toString()), "--quirks arm-nx");
     }
