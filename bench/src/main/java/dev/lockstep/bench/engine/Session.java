@@ -359,7 +359,7 @@ public final class Session {
                 skip = 1;
             }
             for (Op op : batch) {
-                sent.add(onHandle(op, c.handle));
+                sent.add(op.onHandle(c.handle));
                 if (op instanceof Op.Alloc) {
                     live[c.handle] = true;
                 } else if (op instanceof Op.Free) {
@@ -372,23 +372,6 @@ public final class Session {
         c.flying++;
         inFlight.addLast(f);
         send(f);
-    }
-
-    /** op as the agent runs it for a case on handle h. */
-    private static Op onHandle(Op op, int h) {
-        if (op.handle() == h) {
-            return op;
-        }
-        if (op instanceof Op.Map m) {
-            return new Op.Map(h, m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
-        } else if (op instanceof Op.Unmap u) {
-            return new Op.Unmap(h, u.iova(), u.pgsize(), u.pgcount());
-        } else if (op instanceof Op.IovaToPhys q) {
-            return new Op.IovaToPhys(h, q.iova());
-        } else if (op instanceof Op.Alloc a) {
-            return new Op.Alloc(h, a.format(), a.quirks(), a.pgsizeBitmap(), a.ias(), a.oas(), a.coherentWalk());
-        }
-        return new Op.Free(h);
     }
 
     private void send(Flight f) throws TargetFailure {

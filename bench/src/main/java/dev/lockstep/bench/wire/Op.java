@@ -11,6 +11,23 @@ public sealed interface Op {
 
     String kind();
 
+    /** The same operation on handle h (the agent's handle a case side by side runs on). */
+    default Op onHandle(int h) {
+        if (handle() == h) {
+            return this;
+        }
+        if (this instanceof Map m) {
+            return new Map(h, m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+        } else if (this instanceof Unmap u) {
+            return new Unmap(h, u.iova(), u.pgsize(), u.pgcount());
+        } else if (this instanceof IovaToPhys q) {
+            return new IovaToPhys(h, q.iova());
+        } else if (this instanceof Alloc a) {
+            return new Alloc(h, a.format(), a.quirks(), a.pgsizeBitmap(), a.ias(), a.oas(), a.coherentWalk());
+        }
+        return new Free(h);
+    }
+
     record Alloc(int handle, int format, long quirks, long pgsizeBitmap, int ias, int oas, boolean coherentWalk) implements Op {
         public String kind() { return "alloc"; }
     }

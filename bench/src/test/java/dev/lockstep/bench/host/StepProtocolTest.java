@@ -111,7 +111,7 @@ class StepProtocolTest {
                 int h = round % 2;
                 List<Op> batch = new ArrayList<>();
                 if (round < 2) {
-                    batch.add(onHandle(gens[h].alloc(), h));
+                    batch.add(gens[h].alloc().onHandle(h));
                 }
                 for (Op op : gens[h].batch(models[h], 16)) {
                     if (op instanceof Op.Map m) {
@@ -119,7 +119,7 @@ class StepProtocolTest {
                     } else if (op instanceof Op.Unmap u) {
                         models[h].unmap(u.iova(), u.pgsize(), u.pgcount());
                     }
-                    batch.add(onHandle(op, h));
+                    batch.add(op.onHandle(h));
                 }
                 StepReply r = stepped.step(round == 0, batch, batch.size(), false);
                 a.apply(r.delta());
@@ -130,19 +130,6 @@ class StepProtocolTest {
             }
             assertTrue(a.blockCount() > 4, "the tables never grew: " + a.blockCount() + " blocks");
         }
-    }
-
-    private static Op onHandle(Op op, int h) {
-        if (op instanceof Op.Map m) {
-            return new Op.Map(h, m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
-        } else if (op instanceof Op.Unmap u) {
-            return new Op.Unmap(h, u.iova(), u.pgsize(), u.pgcount());
-        } else if (op instanceof Op.IovaToPhys q) {
-            return new Op.IovaToPhys(h, q.iova());
-        } else if (op instanceof Op.Alloc x) {
-            return new Op.Alloc(h, x.format(), x.quirks(), x.pgsizeBitmap(), x.ias(), x.oas(), x.coherentWalk());
-        }
-        return new Op.Free(h);
     }
 
     /** One request frame on a raw line, its reply read back (whatever comes first). */
