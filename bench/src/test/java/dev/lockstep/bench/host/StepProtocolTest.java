@@ -47,6 +47,15 @@ class StepProtocolTest {
 
     private static final PgtableConfig CFG = new PgtableConfig(PgtableFormat.ARM_64_LPAE_S1, Granule.G4K, 48, 48, 0, true);
 
+    /** Keeps the generator's model where the driver's tables go, so the next batch collides with them. */
+    private static void follow(IoPgtableModel model, Op op) {
+        if (op instanceof Op.Map m) {
+            model.map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+        } else if (op instanceof Op.Unmap u) {
+            model.unmap(u.iova(), u.pgsize(), u.pgcount());
+        }
+    }
+
     private static TableMirror mirror(AgentTarget t) {
         return new TableMirror(t.info().arenaBase(), t.info().arenaSize(), t.info().pageSize());
     }
@@ -65,11 +74,7 @@ class StepProtocolTest {
             for (int round = 0; round < 40; round++) {
                 batch.addAll(gen.batch(model, 32));
                 for (Op op : batch) {
-                    if (op instanceof Op.Map m) {
-                        model.map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
-                    } else if (op instanceof Op.Unmap u) {
-                        model.unmap(u.iova(), u.pgsize(), u.pgcount());
-                    }
+                    follow(model, op);
                 }
                 boolean last = round == 39;
                 if (last) {
@@ -114,11 +119,7 @@ class StepProtocolTest {
                     batch.add(gens[h].alloc().onHandle(h));
                 }
                 for (Op op : gens[h].batch(models[h], 16)) {
-                    if (op instanceof Op.Map m) {
-                        models[h].map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
-                    } else if (op instanceof Op.Unmap u) {
-                        models[h].unmap(u.iova(), u.pgsize(), u.pgcount());
-                    }
+                    follow(models[h], op);
                     batch.add(op.onHandle(h));
                 }
                 StepReply r = stepped.step(round == 0, batch, batch.size(), false);
