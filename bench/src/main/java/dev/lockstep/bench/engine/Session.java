@@ -106,12 +106,12 @@ public final class Session {
             scoreboard = new Scoreboard(config, options, coverage, target.hardwareWalker());
             if (parallel > 1) {
                 if (shared == null) {
-                    shared = new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+                    shared = newMirror();
                 }
                 mirror = shared;
             } else {
                 TableMirror m = spareMirrors.pollFirst();
-                mirror = m != null ? m : new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
+                mirror = m != null ? m : newMirror();
                 mirror.clear();
             }
         }
@@ -198,8 +198,9 @@ public final class Session {
         return this;
     }
 
-    public int parallel() {
-        return parallel;
+    /** A mirror of the target's whole arena. */
+    private TableMirror newMirror() {
+        return new TableMirror(target.info().arenaBase(), target.info().arenaSize(), target.info().pageSize());
     }
 
     /** How many batches may be in flight now. */

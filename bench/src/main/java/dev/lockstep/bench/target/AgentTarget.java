@@ -167,6 +167,11 @@ public final class AgentTarget implements Target {
         return (info.capabilities() & (1 << 5)) != 0;
     }
 
+    /** Whether the agent stops a step at the first unexpected answer (capability bit 6, STEP's EXPECT). */
+    private boolean hasExpectations() {
+        return (info.capabilities() & (1 << 6)) != 0;
+    }
+
     @Override
     public StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
         if (!hasStep()) {
@@ -228,7 +233,7 @@ public final class AgentTarget implements Target {
         int flags = (reset ? WireCodec.STEP_RESET : 0) | (deltaAfter >= 0 ? WireCodec.STEP_DELTA : 0)
                 | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0)
                 | (deltaAfter >= 0 && hasStrides() ? WireCodec.STEP_STRIDES : 0)
-                | (expectStatus != null && (info.capabilities() & (1 << 6)) != 0 ? WireCodec.STEP_EXPECT : 0);
+                | (expectStatus != null && hasExpectations() ? WireCodec.STEP_EXPECT : 0);
         armKill(ops);
         int seq = -1;
         if (brokenSend == null) {
