@@ -86,13 +86,13 @@ public final class Scoreboard {
             coverage.hit(pa == 0 ? "iova_to_phys/unmapped" : "iova_to_phys/mapped");
             return new Prediction(pa == 0 ? "iova_to_phys unmapped" : "iova_to_phys mapped", 0, pa, false);
         }
+        // Whether the tables can be walked is the judging side's to say (compare): a FREE predicted
+        // as it is sent comes before the tables of its own batch are judged.
         if (op instanceof Op.Alloc) {
             model = judge.newContract();
-            walkable = false;
             return new Prediction("alloc", 0, 0, false);
         }
         model = null;
-        walkable = false;
         return new Prediction("free", 0, 0, false);
     }
 
@@ -205,8 +205,10 @@ public final class Scoreboard {
             changes.asked(u.iova(), u.iova() + u.pgsize() * Math.max(1, u.pgcount()));
         }
         if (op instanceof Op.Alloc a) {
+            walkable = false;
             checkAlloc(opIndex, a, r, out);
         } else if (op instanceof Op.Free) {
+            walkable = false;
             if (r.value() != 0) {
                 out.add(new Divergence("leak: blocks still allocated after free_io_pgtable_ops", 5, Category.HEALTH, opIndex,
                         r.value() + " arena blocks allocated by this table were not freed by free_io_pgtable_ops."));
