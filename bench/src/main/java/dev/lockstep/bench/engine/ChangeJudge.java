@@ -335,7 +335,10 @@ final class ChangeJudge {
             expect += step;
             scanned++;
         }
-        if (scanned == 0) {
+        if (scanned == 0 || !second.leaf()) {
+            // A walk that ends without a leaf (an invalid entry, or one it cannot follow) faults for
+            // what the descriptor is, never for where in its table it sits: a run of identical ones,
+            // all reached through the same parent, decides every address of it as its first two did.
             return va;
         }
         // The last of the run, and one of the rest: a field drifting along the run shows there.
