@@ -123,7 +123,8 @@ static int queue(const void *p, size_t n)
 /* HELLO_REPLY from the capabilities on: what this build of the agent has. */
 static void hello(struct wbuf *w)
 {
-	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP | CAP_STRIDES | CAP_EXPECT;
+	uint32_t caps = CAP_IO_PGTABLE | CAP_STEP | CAP_STRIDES | CAP_EXPECT |
+			CAP_COMPACT;
 
 	if (crash_sanitized())
 		caps |= CAP_SANITIZER;

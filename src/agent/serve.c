@@ -21,8 +21,9 @@
 #define STEP_DELTA_AT		(1u << 3)
 #define STEP_STRIDES		(1u << 4)
 #define STEP_EXPECT		(1u << 5)
+#define STEP_COMPACT		(1u << 6)
 #define STEP_FLAGS		(STEP_RESET | STEP_DELTA | STEP_COVERAGE | STEP_DELTA_AT | \
-				 STEP_STRIDES | STEP_EXPECT)
+				 STEP_STRIDES | STEP_EXPECT | STEP_COMPACT)
 /* One expectation of a STEP: u8 check, i32 status, u64 value. */
 #define EXPECT_SIZE		13
 /* The result of an operation a halted STEP did not run: this one byte. */
@@ -47,7 +48,7 @@
 #define COVERAGE_RESERVE	(16 + 8 * 65536 + 4096)
 
 /* Room kept in a BATCH_REPLY for the events, whatever the driver says. */
-#define EVENTS_RESERVE	(4 + (EVENT_MAX + 1) * (4 + 1 + 2 + EVENT_TEXT_MAX))
+#define EVENTS_RESERVE	(4 + (EVENT_MAX + 1) * (4 + 1 + 2 + 2 + EVENT_TEXT_MAX))
 
 static const struct serve_ops *ops;
 static struct wbuf payload;
@@ -200,6 +201,92 @@ static bool unexpected(const uint8_t *expect, uint32_t i, const struct pt_result
 	return res->status != status || (status == 0 && res->v0 != value);
 }
 
+/*
+ * COMPACT (STEP flag 64, capability bit 7): a result without the second
+ * value (no operation of a STEP answers one) and with only its non-zero
+ * counters, and an event's text sent once per session, then named by a
+ * number.  WARN texts were most of a reply: a handful a step, each the
+ * same sixty bytes as last time, and a pty hands bytes over 4 KiB at a
+ * time, each with a wake-up on the other side (docs/protocol.md).
+ */
+static bool compact;
+
+static void compact_result(struct wbuf *w, const struct pt_result *res)
+{
+	uint16_t c[4] = { res->tlb_flush_all, res->tlb_flush_walk,
+			  res->tlb_add_page, res->warns };
+	uint8_t mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		if (c[i])
+			mask |= 1u << i;
+	wb_u8(w, res->opcode);
+	wb_u8(w, res->nkv);
+	wb_u32(w, (uint32_t)res->status);
+	wb_u64(w, res->v0);
+	wb_u8(w, mask);
+	for (i = 0; i < 4; i++)
+		if (c[i])
+			wb_u16(w, c[i]);
+	for (i = 0; i < res->nkv; i++) {
+		wb_u8(w, res->kv[i].key);
+		wb_u64(w, res->kv[i].value);
+	}
+}
+
+/* Event texts sent this session, by number; a full table sends the rest in full. */
+#define TEXTS_MAX	256
+#define TEXT_NEW	0x8000u
+#define TEXT_LITERAL	0xffffu
+
+struct sent_text {
+	uint32_t hash;
+	char text[EVENT_TEXT_MAX + 1];
+};
+
+static struct sent_text texts[TEXTS_MAX];
+static unsigned int ntexts;
+
+static uint32_t text_hash(const char *t)
+{
+	uint32_t h = 2166136261u;
+
+	while (*t)
+		h = (h ^ (uint8_t)*t++) * 16777619u;
+	return h;
+}
+
+static void compact_events(struct wbuf *w)
+{
+	unsigned int i, k, nev = events_count();
+
+	wb_u32(w, nev);
+	for (i = 0; i < nev; i++) {
+		const struct event *e = event_get(i);
+		uint32_t h = text_hash(e->text);
+
+		wb_u32(w, e->op_index);
+		wb_u8(w, e->kind);
+		for (k = 0; k < ntexts; k++)
+			if (texts[k].hash == h && !strcmp(texts[k].text, e->text))
+				break;
+		if (k < ntexts) {
+			wb_u16(w, k);
+			continue;
+		}
+		if (ntexts < TEXTS_MAX) {
+			texts[ntexts].hash = h;
+			strcpy(texts[ntexts].text, e->text);
+			wb_u16(w, TEXT_NEW | ntexts++);
+			wb_str(w, e->text);
+			continue;
+		}
+		wb_u16(w, TEXT_LITERAL);
+		wb_str(w, e->text);
+	}
+}
+
 static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_at,
 		     const uint8_t *expect, const char **err)
 {
@@ -280,12 +367,18 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 				lockstep_ctx.op_index = OP_INDEX_NONE;
 			}
 		}
-		pt_result_encode(&payload, &res);
+		if (compact)
+			compact_result(&payload, &res);
+		else
+			pt_result_encode(&payload, &res);
 	}
 	if (delta_at == n)
 		take_delta(owners);
 
-	events_encode(&payload);
+	if (compact)
+		compact_events(&payload);
+	else
+		events_encode(&payload);
 	/* Time inside the driver calls alone: the bench's upper limit for this link. */
 	wb_u64(&payload, driver_ns);
 	return 0;
@@ -511,6 +604,7 @@ static int do_step(const struct wire_frame_in *f)
 	uint32_t flags, delta_at = NO_DELTA, n, nexpect = 0;
 	const uint8_t *expect = NULL;
 	struct rbuf r;
+	int ret;
 
 	rb_init(&r, f->payload, f->len);
 	flags = rb_u32(&r);
@@ -547,12 +641,15 @@ static int do_step(const struct wire_frame_in *f)
 	if (flags & STEP_DELTA)
 		room -= DELTA_ROOM;
 	delta_strides = !!(flags & STEP_STRIDES);
+	compact = !!(flags & STEP_COMPACT);
 
 	wb_reset(&payload);
 	wb_reset(&delta_buf);
 	if (flags & STEP_RESET)
 		wb_u32(&payload, ops->reset());
-	if (run_batch(f->payload + (r.pos - 4), f->len - (r.pos - 4), room, delta_at, expect, &err))
+	ret = run_batch(f->payload + (r.pos - 4), f->len - (r.pos - 4), room, delta_at, expect, &err);
+	compact = false;
+	if (ret)
 		return send_nak(f->seq, NAK_MALFORMED, err);
 	if (flags & STEP_DELTA)
 		wb_bytes(&payload, delta_buf.data, delta_buf.len);
@@ -637,6 +734,7 @@ int serve_frame(const struct wire_frame_in *f)
 		/* A new session: whatever was kept belongs to the last one. */
 		for (i = 0; i < REPLY_WINDOW; i++)
 			kept[i].valid = false;
+		ntexts = 0;
 		ordered = true;
 	}
 	next_seq = f->seq + 1;

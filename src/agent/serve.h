@@ -27,6 +27,7 @@
 #define CAP_STEP		(1u << 4)
 #define CAP_STRIDES		(1u << 5)
 #define CAP_EXPECT		(1u << 6)
+#define CAP_COMPACT		(1u << 7)
 
 struct serve_ops {
 	/* Puts a whole frame's bytes on the way to the bench. */

@@ -103,7 +103,8 @@ static void hello(struct wbuf *w)
 #ifdef CONFIG_ARM64
 	base = PHYS_OFFSET;
 #endif
-	wb_u32(w, CAP_IO_PGTABLE | CAP_STEP | CAP_STRIDES | CAP_EXPECT);
+	wb_u32(w, CAP_IO_PGTABLE | CAP_STEP | CAP_STRIDES | CAP_EXPECT |
+		    CAP_COMPACT);
 	wb_str(w, version);
 	wb_str(w, LOCKSTEP_AGENT_BUILD);
 	wb_u64(w, base);

@@ -85,6 +85,7 @@ public final class AgentTarget implements Target {
             link = new FaultyLink(link, faults.withSeed(faults.seed() + restarts + 1_000_003L * kills));
         }
         client = new ProtocolClient(link);
+        eventTexts.clear();
         try {
             Frame r = client.request(Frame.HELLO, WireCodec.hello(FrameCodec.VERSION), Frame.HELLO_REPLY,
                     Math.max(watchdogMillis, 5000));
@@ -167,6 +168,14 @@ public final class AgentTarget implements Target {
         return (info.capabilities() & (1 << 5)) != 0;
     }
 
+    /** Whether the agent sends results and event texts in their short form (capability bit 7, STEP's COMPACT). */
+    private boolean hasCompact() {
+        return (info.capabilities() & (1 << 7)) != 0;
+    }
+
+    /** Event texts the agent sent this session, by number (COMPACT): a new session starts over. */
+    private final List<String> eventTexts = new java.util.ArrayList<>();
+
     /** Whether the agent stops a step at the first unexpected answer (capability bit 6, STEP's EXPECT). */
     private boolean hasExpectations() {
         return (info.capabilities() & (1 << 6)) != 0;
@@ -233,7 +242,8 @@ public final class AgentTarget implements Target {
         int flags = (reset ? WireCodec.STEP_RESET : 0) | (deltaAfter >= 0 ? WireCodec.STEP_DELTA : 0)
                 | (deltaAfter >= 0 && deltaAfter < ops.size() ? WireCodec.STEP_DELTA_AT : 0) | (coverage ? WireCodec.STEP_COVERAGE : 0)
                 | (deltaAfter >= 0 && hasStrides() ? WireCodec.STEP_STRIDES : 0)
-                | (expectStatus != null && hasExpectations() ? WireCodec.STEP_EXPECT : 0);
+                | (expectStatus != null && hasExpectations() ? WireCodec.STEP_EXPECT : 0)
+                | (hasCompact() ? WireCodec.STEP_COMPACT : 0);
         armKill(ops);
         int seq = -1;
         if (brokenSend == null) {
@@ -274,7 +284,7 @@ public final class AgentTarget implements Target {
         }
         StepReply r;
         try {
-            r = WireCodec.stepReply(f.payload(), s.flags(), s.ops(), info.arenaBase(), info.arenaSize());
+            r = WireCodec.stepReply(f.payload(), s.flags(), s.ops(), info.arenaBase(), info.arenaSize(), eventTexts);
         } catch (WireFormatException e) {
             throw new TargetFailure(TargetFailure.Kind.LINK, -1, e.getMessage());
         }

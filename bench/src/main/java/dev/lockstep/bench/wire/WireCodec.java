@@ -46,6 +46,11 @@ public final class WireCodec {
      * that is not the expected one, the agent runs only FREEs and answers the rest NOT_RUN.
      */
     public static final int STEP_EXPECT = 32;
+    /**
+     * Results without the second value and with only their non-zero counters, and event texts sent
+     * once per session and then named by number (agents with capability bit 7).
+     */
+    public static final int STEP_COMPACT = 64;
     /** An expectation's status that asks for no check of its operation. */
     public static final int UNCHECKED = Integer.MIN_VALUE;
     /** A STRIDE record's words, at most: no table block is larger. */
@@ -159,15 +164,16 @@ public final class WireCodec {
 
     public static BatchReply batchReply(byte[] p, int expectedResults) throws WireFormatException {
         try {
-            return batchReply(wrap(p), expectedResults, false, false);
+            return batchReply(wrap(p), expectedResults, false, false, null);
         } catch (BufferUnderflowException e) {
             throw new WireFormatException("BATCH_REPLY is truncated (" + p.length + " bytes)");
         }
     }
 
     /** Results, events and the driver's time; with timeRequired, a reply without the time is short. */
-    private static BatchReply batchReply(ByteBuffer b, int expectedResults, boolean timeRequired, boolean halting)
-            throws WireFormatException {
+    private static BatchReply batchReply(ByteBuffer b, int expectedResults, boolean timeRequired, boolean halting,
+                                         List<String> texts) throws WireFormatException {
+        boolean compact = texts != null;
         int n = b.getInt();
         if (n != expectedResults) {
             throw new WireFormatException("BATCH_REPLY has " + n + " results for " + expectedResults + " operations");
@@ -185,11 +191,27 @@ public final class WireCodec {
             int nkv = b.get() & 0xff;
             int status = b.getInt();
             long v0 = b.getLong();
-            b.getLong();
-            int flushAll = b.getShort() & 0xffff;
-            int flushWalk = b.getShort() & 0xffff;
-            int addPage = b.getShort() & 0xffff;
-            int warns = b.getShort() & 0xffff;
+            int flushAll;
+            int flushWalk;
+            int addPage;
+            int warns;
+            if (compact) {
+                // Only the counters that are not zero, in this order, as the mask's bits say.
+                int mask = b.get() & 0xff;
+                if (mask > 15) {
+                    throw new WireFormatException("BATCH_REPLY result " + i + " has counter mask " + mask);
+                }
+                flushAll = (mask & 1) != 0 ? b.getShort() & 0xffff : 0;
+                flushWalk = (mask & 2) != 0 ? b.getShort() & 0xffff : 0;
+                addPage = (mask & 4) != 0 ? b.getShort() & 0xffff : 0;
+                warns = (mask & 8) != 0 ? b.getShort() & 0xffff : 0;
+            } else {
+                b.getLong();
+                flushAll = b.getShort() & 0xffff;
+                flushWalk = b.getShort() & 0xffff;
+                addPage = b.getShort() & 0xffff;
+                warns = b.getShort() & 0xffff;
+            }
             Map<Integer, Long> kv = nkv == 0 ? Map.of() : new LinkedHashMap<>();
             for (int k = 0; k < nkv; k++) {
                 kv.put(b.get() & 0xff, b.getLong());
@@ -204,7 +226,7 @@ public final class WireCodec {
         for (int i = 0; i < m; i++) {
             int op = b.getInt();
             int kind = b.get() & 0xff;
-            events.add(new AgentEvent(op, AgentEvent.kindOf(kind), string(b)));
+            events.add(new AgentEvent(op, AgentEvent.kindOf(kind), compact ? eventText(b, texts) : string(b)));
         }
         long driverNanos = timeRequired || b.remaining() >= 8 ? b.getLong() : -1;
         return new BatchReply(results, events, driverNanos);
@@ -216,10 +238,23 @@ public final class WireCodec {
      */
     public static StepReply stepReply(byte[] p, int flags, int expectedResults, long arenaBase, long arenaSize)
             throws WireFormatException {
+        return stepReply(p, flags, expectedResults, arenaBase, arenaSize, null);
+    }
+
+    /**
+     * As above; with STEP_COMPACT in flags, texts holds the event texts the agent sent so far this
+     * session (by number), and gains the ones this reply sends.
+     */
+    public static StepReply stepReply(byte[] p, int flags, int expectedResults, long arenaBase, long arenaSize,
+                                      List<String> texts) throws WireFormatException {
+        if ((flags & STEP_COMPACT) != 0 && texts == null) {
+            throw new IllegalArgumentException("a COMPACT reply is read with the session's event texts");
+        }
         try {
             ByteBuffer b = wrap(p);
             long leaks = (flags & STEP_RESET) != 0 ? b.getInt() & 0xffffffffL : -1;
-            BatchReply batch = batchReply(b, expectedResults, true, (flags & STEP_EXPECT) != 0);
+            BatchReply batch = batchReply(b, expectedResults, true, (flags & STEP_EXPECT) != 0,
+                    (flags & STEP_COMPACT) != 0 ? texts : null);
             TableDelta delta = (flags & STEP_DELTA) != 0 ? tableDelta(b, arenaBase, arenaSize) : TableDelta.empty();
             CoverageReply coverage = null;
             if ((flags & STEP_COVERAGE) != 0) {
@@ -231,6 +266,27 @@ public final class WireCodec {
         } catch (BufferUnderflowException e) {
             throw new WireFormatException("STEP_REPLY is truncated (" + p.length + " bytes)");
         }
+    }
+
+    /** A COMPACT event's text: a number the session knows, a new one with its text, or a text alone. */
+    private static String eventText(ByteBuffer b, List<String> texts) throws WireFormatException {
+        int id = b.getShort() & 0xffff;
+        if (id == 0xffff) {
+            return string(b);
+        }
+        if ((id & 0x8000) != 0) {
+            if ((id & 0x7fff) != texts.size()) {
+                throw new WireFormatException("BATCH_REPLY defines event text " + (id & 0x7fff) + " after " + texts.size()
+                        + " of them: a reply of this session was missed");
+            }
+            String t = string(b);
+            texts.add(t);
+            return t;
+        }
+        if (id >= texts.size()) {
+            throw new WireFormatException("BATCH_REPLY names event text " + id + " of the " + texts.size() + " this session sent");
+        }
+        return texts.get(id);
     }
 
     /** The wire's STRIDE record: u64 first word, u64 step, for length / 8 words. */

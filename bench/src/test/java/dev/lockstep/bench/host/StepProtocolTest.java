@@ -99,6 +99,32 @@ class StepProtocolTest {
     }
 
     /**
+     * COMPACT replies (capability bit 7) carry the same results and events as full BATCH replies:
+     * a WARN's text is sent once per session and named by its number after that, across replies.
+     */
+    @Test
+    void compactRepliesCarryTheSameResultsAndEvents() throws Exception {
+        Op map = new Op.Map(0, 0x40000000L, 0x80000000L, 4096, 1, Prot.of(Prot.READ | Prot.WRITE));
+        try (AgentTarget stepped = (AgentTarget) HostAgents.open(dir.resolve("c"), HostAgentProcess.Mode.PTY);
+             AgentTarget whole = (AgentTarget) HostAgents.open(dir.resolve("d"), HostAgentProcess.Mode.STDIO)) {
+            assertTrue((stepped.info().capabilities() & (1 << 7)) != 0, "the agent does not offer COMPACT");
+            Generator gen = new Generator(CFG, new SplittableRandom(1), 0.0);
+            whole.reset();
+            // Mapping the same page again fails with a WARN: the first reply defines its text, the next names it.
+            List<List<Op>> steps = List.of(List.of(gen.alloc(), map, map), List.of(map, map, new Op.Free(0)));
+            int warns = 0;
+            for (int i = 0; i < steps.size(); i++) {
+                StepReply r = stepped.step(i == 0, steps.get(i), steps.get(i).size(), false);
+                BatchReply w = whole.execute(steps.get(i));
+                assertEquals(w.results(), r.batch().results(), "step " + i);
+                assertEquals(w.events(), r.batch().events(), "step " + i);
+                warns += (int) r.batch().events().stream().filter(e -> e.kind() == dev.lockstep.bench.wire.AgentEvent.Kind.WARN).count();
+            }
+            assertTrue(warns >= 3, "expected a WARN for every map over the mapped page, got " + warns);
+        }
+    }
+
+    /**
      * Two tables on two handles, their steps interleaved as cases side by side send them: each
      * step's delta compares only the blocks of the handles it names, and still the bench's copy is
      * the agent's memory after every step.
