@@ -102,8 +102,8 @@ final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        System.out.printf("%n%-15s %-5s %12s %14s %8s %8s %8s %8s%n", "FORMAT", "GRAN", "DIFF OPS/S", "DRIVER OPS/S",
-                "RATIO", "MODEL %", "RTT P50", "RTT P99");
+        System.out.printf("%n%-15s %-5s %12s %14s %8s %8s %8s %8s %8s%n", "FORMAT", "GRAN", "DIFF OPS/S", "DRIVER OPS/S",
+                "RATIO", "MODEL %", "JUDGE %", "RTT P50", "RTT P99");
         table.forEach(System.out::println);
         if (json != null) {
             try {
@@ -169,11 +169,17 @@ final class BenchCommand implements Callable<Integer> {
             run.put("driver_ops_per_second", driver);
             run.put("ratio", sum.opsPerSecond() / driver);
             run.put("model_alone_ops_per_second", modelAlone);
-            run.put("model_share", t.modelNanos() / loopNanos);
+            // The reference model (the contract's predictions, the walker): the "model". Judging
+            // is the model and the scoreboard around it (comparing, finding what changed, coverage).
+            run.put("model_share", t.referenceModelNanos() / loopNanos);
+            run.put("judging_share", t.modelNanos() / loopNanos);
             Map<String, Object> shares = new LinkedHashMap<>();
             shares.put("round_trips", t.targetNanos() / loopNanos);
             shares.put("driver_in_round_trips", t.driverNanos() < 0 ? -1 : t.driverNanos() / loopNanos);
             shares.put("judging", t.modelNanos() / loopNanos);
+            shares.put("model", t.referenceModelNanos() / loopNanos);
+            shares.put("model_contract", t.contractNanos() / loopNanos);
+            shares.put("model_walker", t.walkerNanos() / loopNanos);
             shares.put("mirror", t.mirrorNanos() / loopNanos);
             shares.put("generator", t.generatorNanos() / loopNanos);
             shares.put("bookkeeping", t.bookkeepingNanos() / loopNanos);
@@ -323,10 +329,13 @@ final class BenchCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "  ratio              %14.1f %%%n", 100 * (double) r.get("ratio"));
         o.printf(Locale.ROOT, "  model alone        %,14.0f ops/s   the contract's predictions over the same operations%n",
                 r.get("model_alone_ops_per_second"));
-        o.printf(Locale.ROOT, "  loop's time        round trips %.1f %% (driver inside them %.1f %%), judging (model and scoreboard) %.1f %%,"
+        o.printf(Locale.ROOT, "  loop's time        round trips %.1f %% (driver inside them %.1f %%), judging %.1f %%,"
                 + " mirror %.1f %%, generator %.1f %%, campaign bookkeeping %.1f %%, other %.1f %%%n", pct(shares.get("round_trips")),
                 pct(shares.get("driver_in_round_trips")), pct(shares.get("judging")), pct(shares.get("mirror")), pct(shares.get("generator")),
                 pct(shares.get("bookkeeping")), pct(shares.get("other")));
+        o.printf(Locale.ROOT, "  judging            the reference model %.1f %% of the loop (contract's predictions %.1f %%, walker %.1f %%),"
+                + " the scoreboard around it %.1f %%%n", pct(shares.get("model")), pct(shares.get("model_contract")),
+                pct(shares.get("model_walker")), pct(shares.get("judging")) - pct(shares.get("model")));
         Map<String, Object> cpu = (Map<String, Object>) r.get("cpu_us_per_op");
         o.printf(Locale.ROOT, "  CPU per judged op  loop thread %.2f us, bench process %.2f us, agent %.2f us (the last two with what the JIT and the collector do meanwhile)%n",
                 cpu.get("loop_thread"), cpu.get("bench_process"), cpu.get("agent"));
@@ -354,9 +363,9 @@ final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private static String row(Map<String, Object> r) {
         Map<String, Object> rtt = (Map<String, Object>) r.get("round_trip_us");
-        return String.format(Locale.ROOT, "%-15s %-5s %12.0f %14.0f %7.1f%% %7.1f%% %6dus %6dus", r.get("format"), r.get("granule"),
+        return String.format(Locale.ROOT, "%-15s %-5s %12.0f %14.0f %7.1f%% %7.1f%% %7.1f%% %6dus %6dus", r.get("format"), r.get("granule"),
                 r.get("differential_ops_per_second"), r.get("driver_ops_per_second"), 100 * (double) r.get("ratio"),
-                100 * (double) r.get("model_share"), rtt.get("p50"), rtt.get("p99"));
+                100 * (double) r.get("model_share"), 100 * (double) r.get("judging_share"), rtt.get("p50"), rtt.get("p99"));
     }
 
     /** The machine's one-minute load average, or -1 where there is none. */

@@ -90,9 +90,24 @@ final class DartJudge implements FormatJudge {
         return out;
     }
 
+    private final SampledClock walkerClock = new SampledClock();
+
+    /** The model's walker at va, timed (see {@link FormatJudge#walkerNanos}). */
+    private DartTranslation walked(PhysicalMemory memory, long va) {
+        long t0 = walkerClock.start();
+        DartTranslation t = DartWalker.walk(walk, memory, va);
+        walkerClock.stop(t0);
+        return t;
+    }
+
+    @Override
+    public long walkerNanos() {
+        return walkerClock.nanos();
+    }
+
     @Override
     public Decision where(PhysicalMemory memory, long va) {
-        return decision(va, DartWalker.walk(walk, memory, va));
+        return decision(va, walked(memory, va));
     }
 
     @Override
@@ -102,7 +117,7 @@ final class DartJudge implements FormatJudge {
 
     @Override
     public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
-        DartTranslation t = DartWalker.walk(walk, memory, va);
+        DartTranslation t = walked(memory, va);
         String bin = t instanceof DartTranslation.Translated ? "walk/page/L3" : faultBin(((DartTranslation.Fault) t).kind());
         Decision where = decision(va, t);
         List<Stage1Semantics.Mismatch> mm = DartSemantics.compare(expected, va, t, layout, options);

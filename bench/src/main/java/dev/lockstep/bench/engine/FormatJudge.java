@@ -62,6 +62,12 @@ interface FormatJudge {
     /** Where va's walk is decided, without judging it: for finding where a table sits now. */
     Decision where(PhysicalMemory memory, long va);
 
+    /**
+     * Time this judge spent inside the model's walker so far (nanoseconds): the reference model's
+     * part of judging, told apart from the scoreboard's comparing around it.
+     */
+    long walkerNanos();
+
     /** The tables every walk starts from (after a walkable cfg): one per TTBR in use. */
     List<TableRef> roots();
 

@@ -54,9 +54,24 @@ final class MaliJudge implements FormatJudge {
                 : List.of(new TableRef(walk.base(), MaliConfig.START_LEVEL, 0, TABLE_BYTES, MaliConfig.leafSize(MaliConfig.START_LEVEL)));
     }
 
+    private final SampledClock walkerClock = new SampledClock();
+
+    /** The model's walker at va, timed (see {@link FormatJudge#walkerNanos}). */
+    private MaliTranslation walked(PhysicalMemory memory, long va) {
+        long t0 = walkerClock.start();
+        MaliTranslation t = MaliWalker.walk(walk, memory, va, maliOptions.maliAf());
+        walkerClock.stop(t0);
+        return t;
+    }
+
+    @Override
+    public long walkerNanos() {
+        return walkerClock.nanos();
+    }
+
     @Override
     public Decision where(PhysicalMemory memory, long va) {
-        return decision(va, MaliWalker.walk(walk, memory, va, maliOptions.maliAf()));
+        return decision(va, walked(memory, va));
     }
 
     @Override
@@ -108,7 +123,7 @@ final class MaliJudge implements FormatJudge {
 
     @Override
     public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
-        MaliTranslation t = MaliWalker.walk(walk, memory, va, maliOptions.maliAf());
+        MaliTranslation t = walked(memory, va);
         String bin = t instanceof MaliTranslation.Translated tr
                 ? "walk/" + (tr.level() == 3 ? "page" : "block") + "/L" + tr.level()
                 : "walk/fault-" + ((MaliTranslation.Fault) t).kind().name().toLowerCase() + "/L" + ((MaliTranslation.Fault) t).level();

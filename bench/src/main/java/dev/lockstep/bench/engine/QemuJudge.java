@@ -145,6 +145,14 @@ final class QemuJudge implements FormatJudge {
         return base.where(memory, va);
     }
 
+    /** The model's walks (QEMU's own are the oracle's, not the model's). */
+    @Override
+    public long walkerNanos() {
+        return base.walkerNanos() + ownWalker.nanos();
+    }
+
+    private final SampledClock ownWalker = new SampledClock();
+
     @Override
     public List<TableRef> roots() {
         return base.roots();
@@ -281,7 +289,9 @@ final class QemuJudge implements FormatJudge {
         AtKind[] kinds = regs.kinds();
         // QEMU's -cpu max has FEAT_LPA: the model walker is told so when it is compared with QEMU.
         WalkConfig cfg = base.walkConfig().withFeatLpa(true);
+        long t0 = ownWalker.start();
         Translation model = Walker.walk(cfg, memory, va);
+        ownWalker.stop(t0);
         Stage1Semantics.Mismatch modelDiff = null;
         for (int i = 0; i < kinds.length; i++) {
             ParComparison.Expected exp = ParComparison.expected(model, kinds[i]);

@@ -64,10 +64,19 @@ public final class Scoreboard {
         return model;
     }
 
+    /** Time inside the contract's own calls so far: the model's part of predicting. */
+    private final SampledClock contractClock = new SampledClock();
+
+    long contractNanos() {
+        return contractClock.nanos();
+    }
+
     /** Applies op to the model and returns what the target must answer. */
     Prediction predict(Op op) {
+        long t0 = contractClock.start();
         if (op instanceof Op.Map m) {
             MapOutcome o = model.map(m.iova(), m.paddr(), m.pgsize(), m.pgcount(), m.prot());
+            contractClock.stop(t0);
             int size = sizeIndex(o.leafLevel(), m.pgsize());
             coverage.hit(names.mapBin(o.situation(), size));
             coverage.hit(names.protBin(m.prot()));
@@ -78,11 +87,13 @@ public final class Scoreboard {
         }
         if (op instanceof Op.Unmap u) {
             UnmapOutcome o = model.unmap(u.iova(), u.pgsize(), u.pgcount());
+            contractClock.stop(t0);
             coverage.hit(names.unmapBin(o.situation(), sizeIndex(o.leafLevel(), u.pgsize())));
             return new Prediction(names.unmapLabel(o.situation(), u.pgsize()), 0, o.unmappedBytes(), o.misuse());
         }
         if (op instanceof Op.IovaToPhys q) {
             long pa = model.iovaToPhys(q.iova());
+            contractClock.stop(t0);
             coverage.hit(pa == 0 ? "iova_to_phys/unmapped" : "iova_to_phys/mapped");
             return new Prediction(pa == 0 ? "iova_to_phys unmapped" : "iova_to_phys mapped", 0, pa, false);
         }
@@ -90,6 +101,7 @@ public final class Scoreboard {
         // as it is sent comes before the tables of its own batch are judged.
         if (op instanceof Op.Alloc) {
             model = judge.newContract();
+            contractClock.stop(t0);
             return new Prediction("alloc", 0, 0, false);
         }
         model = null;
@@ -299,6 +311,11 @@ public final class Scoreboard {
             return stop || out.size() >= MAX_SEMANTIC_REPORTS;
         });
         return out;
+    }
+
+    /** Time spent in the model's walker by this case's judging so far (nanoseconds). */
+    long walkerNanos() {
+        return judge.walkerNanos();
     }
 
     /** Walks the last judge ran, for the bench's figures. */

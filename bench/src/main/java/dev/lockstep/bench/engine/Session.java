@@ -323,6 +323,7 @@ public final class Session {
         Expectations expected = null;
         if (parallel > 1 ? !c.followsCfg() : depth() > 1) {
             long m0 = System.nanoTime();
+            long k0 = c.scoreboard.contractNanos();
             predictions = new Prediction[n];
             int judgeFirst = endsWithFree ? n - 1 : n;
             for (int i = 0; i < judgeFirst; i++) {
@@ -337,6 +338,7 @@ public final class Session {
             }
             c.predicted += n;
             timing.model(System.nanoTime() - m0);
+            timing.contract(c.scoreboard.contractNanos() - k0);
         }
         if (endsWithFree || (n == 1 && batch.get(0) instanceof Op.Free)) {
             c.finished = true;
@@ -601,6 +603,7 @@ public final class Session {
             Expectations expected = f.expected() != null ? f.expected()
                     : c.scoreboard.model() == null ? null : Expectations.of(c.scoreboard.model());
             if (expected != null) {
+                long w0 = c.scoreboard.walkerNanos();
                 try {
                     found.addAll(c.scoreboard.checkChanges(f.base() + judgeFirst - 1, c.mirror, expected, judgeFirst == 1));
                 } catch (QemuJudge.WalkerFailure w) {
@@ -608,6 +611,7 @@ public final class Session {
                     throw new TargetFailure(TargetFailure.Kind.LINK, -1, w.getMessage());
                 }
                 timing.walks(c.scoreboard.walks());
+                timing.walker(c.scoreboard.walkerNanos() - w0);
             }
         }
         if (endsWithFree) {
@@ -657,7 +661,14 @@ public final class Session {
                 return true;
             }
             List<AgentEvent> mine = events.isEmpty() ? List.of() : eventsOf(events, i);
-            Prediction p = f.predictions() == null ? c.scoreboard.predict(op) : f.predictions()[i];
+            Prediction p;
+            if (f.predictions() == null) {
+                long k0 = c.scoreboard.contractNanos();
+                p = c.scoreboard.predict(op);
+                timing.contract(c.scoreboard.contractNanos() - k0);
+            } else {
+                p = f.predictions()[i];
+            }
             if (f.predictions() != null && Scoreboard.shortensTheContract(op, p, r) && f.base() + i + 1 < c.predicted) {
                 // The driver mapped less than the chunk; the contract would follow, but it already ran ahead.
                 speculationStops++;

@@ -22,6 +22,8 @@ public final class Timing {
     private long bookkeepingNanos;
     private long walks;
     private long ran;
+    private long contractNanos;
+    private long walkerNanos;
     private boolean driverKnown = true;
 
     void batch(long roundTripNanos, long driverNanosOrMinus1) {
@@ -63,9 +65,27 @@ public final class Timing {
         walks += n;
     }
 
+    /** Judging: the reference model (contract and walker) and the scoreboard around it. */
     void model(long nanos) {
         modelNanos += nanos;
     }
+
+    /** The part of judging spent inside the contract's own calls (map, unmap, iova_to_phys, a new table). */
+    void contract(long nanos) {
+        contractNanos += nanos;
+    }
+
+    /** The part of judging spent in the model's walker. */
+    void walker(long nanos) {
+        walkerNanos += nanos;
+    }
+
+    /** The reference model's part of judging: the contract's predictions and the walker. */
+    public long referenceModelNanos() { return contractNanos + walkerNanos; }
+
+    public long contractNanos() { return contractNanos; }
+
+    public long walkerNanos() { return walkerNanos; }
 
     public long driverNanos() { return driverKnown ? driverNanos : -1; }
 
@@ -106,6 +126,8 @@ public final class Timing {
         m.put("mirror_nanos", mirrorNanos);
         m.put("generator_nanos", generatorNanos);
         m.put("bookkeeping_nanos", bookkeepingNanos);
+        m.put("contract_nanos", contractNanos);
+        m.put("walker_nanos", walkerNanos);
         m.put("round_trips", batches);
         m.put("walks", walks);
         m.put("operations_run", ran);

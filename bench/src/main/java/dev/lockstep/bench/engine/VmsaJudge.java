@@ -164,9 +164,24 @@ final class VmsaJudge implements FormatJudge {
                 walk.initialTableSize(), walk.granule().blockSize(walk.startLevel())));
     }
 
+    private final SampledClock walkerClock = new SampledClock();
+
+    /** The model's walker at va, timed (see {@link FormatJudge#walkerNanos}). */
+    private Translation walked(PhysicalMemory memory, long va) {
+        long t0 = walkerClock.start();
+        Translation t = Walker.walk(walk, memory, walkedAddress(va));
+        walkerClock.stop(t0);
+        return t;
+    }
+
+    @Override
+    public long walkerNanos() {
+        return walkerClock.nanos();
+    }
+
     @Override
     public Decision where(PhysicalMemory memory, long va) {
-        return decision(va, Walker.walk(walk, memory, walkedAddress(va)));
+        return decision(va, walked(memory, va));
     }
 
     /** With ARM_TTBR1 the input range is the top 2^ias bytes of the space. */
@@ -182,7 +197,7 @@ final class VmsaJudge implements FormatJudge {
 
     @Override
     public Judgement judge(PhysicalMemory memory, long va, Optional<Mapping> expected) {
-        Translation t = Walker.walk(walk, memory, walkedAddress(va));
+        Translation t = walked(memory, va);
         String bin = bins.of(t);
         Decision where = decision(va, t);
         List<Stage1Semantics.Mismatch> mm = Stage1Semantics.compare(expected, va, t, options, stage2);

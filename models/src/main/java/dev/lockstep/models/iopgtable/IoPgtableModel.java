@@ -162,7 +162,8 @@ public final class IoPgtableModel implements PgtableContract {
     /** The output address iova_to_phys must answer: the translation, or 0 where nothing is mapped. */
     @Override
     public long iovaToPhys(long iova) {
-        return lookup(iova).map(m -> m.translate(iova)).orElse(0L);
+        Optional<Mapping> m = lookup(iova);
+        return m.isPresent() ? m.get().translate(iova) : 0L;
     }
 
     @Override
