@@ -171,60 +171,16 @@ static const struct serve_ops agent_ops = {
 #endif
 };
 
-/* Rounds of requests answered in one write at most (see serve). */
-#define GATHER_ROUNDS	8
-
-/* Whether the bench has sent more than was read: a poll that does not wait. */
-static bool input_waiting(void)
-{
-	struct pollfd p = { .fd = link_fds.in_fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
-/* Reads what the bench sent into rx: 1 on end of the line, -1 on error. */
-static int take_input(void)
-{
-	static uint8_t buf[65536];
-	ssize_t n;
-
-	n = read(link_fds.in_fd, buf, sizeof(buf));
-	if (n == 0)
-		return 1;
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 : -1;
-	if (wire_rx_push(&rx, buf, n)) {
-		fprintf(stderr, "lockstep-agent: receive buffer overflow\n");
-		return -1;
-	}
-	return 0;
-}
-
 static int serve(void)
 {
-	uint8_t buf[256];
+	static uint8_t buf[65536];
 	struct pollfd pfd[2];
-	int gathered = 0;
 	int r, nfds;
 	ssize_t n;
 
 	for (;;) {
 		if (serve_rx(&rx))
 			return -1;
-		/*
-		 * A pty hands one write of the bench over in pieces: requests
-		 * already on their way are answered in the same write, since
-		 * every write wakes the bench and costs the kernel far more
-		 * than a poll. A few rounds at most, so no reply waits long.
-		 */
-		if (out.len && gathered < GATHER_ROUNDS && input_waiting()) {
-			gathered++;
-			r = take_input();
-			if (r)
-				return r > 0 ? 0 : -1;
-			continue;
-		}
-		gathered = 0;
 		/* Everything that arrived is answered: now the replies go out. */
 		if (flush_out())
 			return -1;
@@ -252,9 +208,17 @@ static int serve(void)
 				return 0;
 		}
 		if (pfd[0].revents) {
-			r = take_input();
-			if (r)
-				return r > 0 ? 0 : -1;
+			n = read(link_fds.in_fd, buf, sizeof(buf));
+			if (n == 0)
+				return 0;
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n < 0)
+				return -1;
+			if (wire_rx_push(&rx, buf, n)) {
+				fprintf(stderr, "lockstep-agent: receive buffer overflow\n");
+				return -1;
+			}
 		}
 	}
 }
