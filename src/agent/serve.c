@@ -260,8 +260,9 @@ static uint32_t text_hash(const char *t)
 static void compact_events(struct wbuf *w)
 {
 	unsigned int i, k, nev = events_count();
+	char dropped[80];
 
-	wb_u32(w, nev);
+	wb_u32(w, nev + (events_dropped() ? 1 : 0));
 	for (i = 0; i < nev; i++) {
 		const struct event *e = event_get(i);
 		uint32_t h = text_hash(e->text);
@@ -284,6 +285,15 @@ static void compact_events(struct wbuf *w)
 		}
 		wb_u16(w, TEXT_LITERAL);
 		wb_str(w, e->text);
+	}
+	/* As events_encode says it: a count that changes is no text to keep. */
+	if (events_dropped()) {
+		snprintf(dropped, sizeof(dropped), "lockstep: %u more event(s) dropped",
+			 events_dropped());
+		wb_u32(w, OP_INDEX_NONE);
+		wb_u8(w, EVENT_PRINTK);
+		wb_u16(w, TEXT_LITERAL);
+		wb_str(w, dropped);
 	}
 }
 

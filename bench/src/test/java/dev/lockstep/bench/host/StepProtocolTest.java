@@ -121,6 +121,17 @@ class StepProtocolTest {
                 warns += (int) r.batch().events().stream().filter(e -> e.kind() == dev.lockstep.bench.wire.AgentEvent.Kind.WARN).count();
             }
             assertTrue(warns >= 3, "expected a WARN for every map over the mapped page, got " + warns);
+            // More events than a reply keeps: both forms end with the same count of the dropped ones.
+            List<Op> many = new ArrayList<>(List.of(gen.alloc()));
+            for (int i = 0; i < 4200; i++) {
+                many.add(map);
+            }
+            many.add(new Op.Free(0));
+            StepReply r = stepped.step(false, many, many.size(), false);
+            BatchReply w = whole.execute(many);
+            assertEquals(w.events(), r.batch().events());
+            String last = r.batch().events().get(r.batch().events().size() - 1).text();
+            assertTrue(last.matches("lockstep: [0-9]+ more event\\(s\\) dropped"), last);
         }
     }
 
