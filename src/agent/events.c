@@ -90,6 +90,12 @@ unsigned int events_dropped(void)
 	return ndropped;
 }
 
+/* What does not fit is said in one last event, in both forms. */
+static void dropped_line(char *text, size_t len)
+{
+	snprintf(text, len, "lockstep: %u more event(s) dropped", ndropped);
+}
+
 void events_encode(struct wbuf *w)
 {
 	unsigned int i, nev = events_count();
@@ -105,10 +111,86 @@ void events_encode(struct wbuf *w)
 	if (events_dropped()) {
 		char text[80];
 
-		snprintf(text, sizeof(text), "lockstep: %u more event(s) dropped",
-			 events_dropped());
+		dropped_line(text, sizeof(text));
 		wb_u32(w, OP_INDEX_NONE);
 		wb_u8(w, EVENT_PRINTK);
+		wb_str(w, text);
+	}
+}
+
+/*
+ * Event texts sent this session in COMPACT form, by number; a full table
+ * sends the rest in full.  WARN texts were most of a STEP's reply: a
+ * handful a step, each the same sixty bytes as the last time.
+ */
+#define TEXTS_MAX	256
+#define TEXT_NEW	0x8000u
+#define TEXT_LITERAL	0xffffu
+
+struct sent_text {
+	uint32_t hash;
+	char text[EVENT_TEXT_MAX + 1];
+};
+
+static struct sent_text texts[TEXTS_MAX];
+static unsigned int ntexts;
+
+void events_forget_texts(void)
+{
+	ntexts = 0;
+}
+
+static uint32_t text_hash(const char *t)
+{
+	uint32_t h = 2166136261u;
+
+	while (*t)
+		h = (h ^ (uint8_t)*t++) * 16777619u;
+	return h;
+}
+
+/* An event's text: its number, a new number and the text, or the text alone. */
+static void compact_text(struct wbuf *w, const char *text)
+{
+	uint32_t h = text_hash(text);
+	unsigned int k;
+
+	for (k = 0; k < ntexts; k++) {
+		if (texts[k].hash == h && !strcmp(texts[k].text, text)) {
+			wb_u16(w, k);
+			return;
+		}
+	}
+	if (ntexts < TEXTS_MAX) {
+		texts[ntexts].hash = h;
+		strcpy(texts[ntexts].text, text);
+		wb_u16(w, TEXT_NEW | ntexts++);
+	} else {
+		wb_u16(w, TEXT_LITERAL);
+	}
+	wb_str(w, text);
+}
+
+void events_encode_compact(struct wbuf *w)
+{
+	unsigned int i, nev = events_count();
+
+	wb_u32(w, nev + (events_dropped() ? 1 : 0));
+	for (i = 0; i < nev; i++) {
+		const struct event *e = event_get(i);
+
+		wb_u32(w, e->op_index);
+		wb_u8(w, e->kind);
+		compact_text(w, e->text);
+	}
+	if (events_dropped()) {
+		char text[80];
+
+		/* A count that changes is no text to keep. */
+		dropped_line(text, sizeof(text));
+		wb_u32(w, OP_INDEX_NONE);
+		wb_u8(w, EVENT_PRINTK);
+		wb_u16(w, TEXT_LITERAL);
 		wb_str(w, text);
 	}
 }

@@ -60,6 +60,10 @@ unsigned int events_dropped(void);
 struct wbuf;
 /* The events of the operation(s) just run, as every reply carries them (docs/protocol.md). */
 void events_encode(struct wbuf *w);
+/* The same in STEP's COMPACT form: texts sent once per session, then by number. */
+void events_encode_compact(struct wbuf *w);
+/* A new session (HELLO): no text has been sent yet. */
+void events_forget_texts(void);
 
 /* -v: echo events to stderr as they happen. */
 extern int lockstep_verbose;

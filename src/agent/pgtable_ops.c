@@ -411,10 +411,18 @@ void pt_result_invalid(uint8_t opcode, struct pt_result *res)
 	res->status = PT_BENCH_ERROR;
 }
 
-void pt_result_encode(struct wbuf *w, const struct pt_result *res)
+static void encode_kv(struct wbuf *w, const struct pt_result *res)
 {
 	unsigned int i;
 
+	for (i = 0; i < res->nkv; i++) {
+		wb_u8(w, res->kv[i].key);
+		wb_u64(w, res->kv[i].value);
+	}
+}
+
+void pt_result_encode(struct wbuf *w, const struct pt_result *res)
+{
 	wb_u8(w, res->opcode);
 	wb_u8(w, res->nkv);
 	wb_u32(w, (uint32_t)res->status);
@@ -424,10 +432,32 @@ void pt_result_encode(struct wbuf *w, const struct pt_result *res)
 	wb_u16(w, res->tlb_flush_walk);
 	wb_u16(w, res->tlb_add_page);
 	wb_u16(w, res->warns);
-	for (i = 0; i < res->nkv; i++) {
-		wb_u8(w, res->kv[i].key);
-		wb_u64(w, res->kv[i].value);
-	}
+	encode_kv(w, res);
+}
+
+/*
+ * STEP's COMPACT form (docs/protocol.md): no v1 (no operation of a STEP
+ * answers one), and only the counters that are not zero, as a mask says.
+ */
+void pt_result_encode_compact(struct wbuf *w, const struct pt_result *res)
+{
+	uint16_t c[4] = { res->tlb_flush_all, res->tlb_flush_walk,
+			  res->tlb_add_page, res->warns };
+	uint8_t mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		if (c[i])
+			mask |= 1u << i;
+	wb_u8(w, res->opcode);
+	wb_u8(w, res->nkv);
+	wb_u32(w, (uint32_t)res->status);
+	wb_u64(w, res->v0);
+	wb_u8(w, mask);
+	for (i = 0; i < 4; i++)
+		if (c[i])
+			wb_u16(w, c[i]);
+	encode_kv(w, res);
 }
 
 unsigned int pt_reset(void)

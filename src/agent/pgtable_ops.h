@@ -72,6 +72,7 @@ size_t pt_result_max_size(uint8_t opcode);
 void pt_execute(const struct pt_op *op, uint32_t index, struct pt_result *res);
 void pt_result_invalid(uint8_t opcode, struct pt_result *res);
 void pt_result_encode(struct wbuf *w, const struct pt_result *res);
+void pt_result_encode_compact(struct wbuf *w, const struct pt_result *res);
 
 /* RESET: frees every live table; returns the page blocks still allocated. */
 unsigned int pt_reset(void);

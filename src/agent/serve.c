@@ -202,100 +202,11 @@ static bool unexpected(const uint8_t *expect, uint32_t i, const struct pt_result
 }
 
 /*
- * COMPACT (STEP flag 64, capability bit 7): a result without the second
- * value (no operation of a STEP answers one) and with only its non-zero
- * counters, and an event's text sent once per session, then named by a
- * number.  WARN texts were most of a reply: a handful a step, each the
- * same sixty bytes as last time, and a pty hands bytes over 4 KiB at a
- * time, each with a wake-up on the other side (docs/protocol.md).
+ * COMPACT (STEP flag 64, capability bit 7): results and events in their
+ * short form (pt_result_encode_compact, events_encode_compact): a pty
+ * hands bytes over 4 KiB at a time, each with a wake-up on the other side.
  */
 static bool compact;
-
-static void compact_result(struct wbuf *w, const struct pt_result *res)
-{
-	uint16_t c[4] = { res->tlb_flush_all, res->tlb_flush_walk,
-			  res->tlb_add_page, res->warns };
-	uint8_t mask = 0;
-	unsigned int i;
-
-	for (i = 0; i < 4; i++)
-		if (c[i])
-			mask |= 1u << i;
-	wb_u8(w, res->opcode);
-	wb_u8(w, res->nkv);
-	wb_u32(w, (uint32_t)res->status);
-	wb_u64(w, res->v0);
-	wb_u8(w, mask);
-	for (i = 0; i < 4; i++)
-		if (c[i])
-			wb_u16(w, c[i]);
-	for (i = 0; i < res->nkv; i++) {
-		wb_u8(w, res->kv[i].key);
-		wb_u64(w, res->kv[i].value);
-	}
-}
-
-/* Event texts sent this session, by number; a full table sends the rest in full. */
-#define TEXTS_MAX	256
-#define TEXT_NEW	0x8000u
-#define TEXT_LITERAL	0xffffu
-
-struct sent_text {
-	uint32_t hash;
-	char text[EVENT_TEXT_MAX + 1];
-};
-
-static struct sent_text texts[TEXTS_MAX];
-static unsigned int ntexts;
-
-static uint32_t text_hash(const char *t)
-{
-	uint32_t h = 2166136261u;
-
-	while (*t)
-		h = (h ^ (uint8_t)*t++) * 16777619u;
-	return h;
-}
-
-static void compact_events(struct wbuf *w)
-{
-	unsigned int i, k, nev = events_count();
-	char dropped[80];
-
-	wb_u32(w, nev + (events_dropped() ? 1 : 0));
-	for (i = 0; i < nev; i++) {
-		const struct event *e = event_get(i);
-		uint32_t h = text_hash(e->text);
-
-		wb_u32(w, e->op_index);
-		wb_u8(w, e->kind);
-		for (k = 0; k < ntexts; k++)
-			if (texts[k].hash == h && !strcmp(texts[k].text, e->text))
-				break;
-		if (k < ntexts) {
-			wb_u16(w, k);
-			continue;
-		}
-		if (ntexts < TEXTS_MAX) {
-			texts[ntexts].hash = h;
-			strcpy(texts[ntexts].text, e->text);
-			wb_u16(w, TEXT_NEW | ntexts++);
-			wb_str(w, e->text);
-			continue;
-		}
-		wb_u16(w, TEXT_LITERAL);
-		wb_str(w, e->text);
-	}
-	/* As events_encode says it: a count that changes is no text to keep. */
-	if (events_dropped()) {
-		snprintf(dropped, sizeof(dropped), "lockstep: %u more event(s) dropped",
-			 events_dropped());
-		wb_u32(w, OP_INDEX_NONE);
-		wb_u8(w, EVENT_PRINTK);
-		wb_u16(w, TEXT_LITERAL);
-		wb_str(w, dropped);
-	}
-}
 
 static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_at,
 		     const uint8_t *expect, const char **err)
@@ -378,7 +289,7 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 			}
 		}
 		if (compact)
-			compact_result(&payload, &res);
+			pt_result_encode_compact(&payload, &res);
 		else
 			pt_result_encode(&payload, &res);
 	}
@@ -386,7 +297,7 @@ static int run_batch(const uint8_t *p, size_t len, size_t room, uint32_t delta_a
 		take_delta(owners);
 
 	if (compact)
-		compact_events(&payload);
+		events_encode_compact(&payload);
 	else
 		events_encode(&payload);
 	/* Time inside the driver calls alone: the bench's upper limit for this link. */
@@ -744,7 +655,7 @@ int serve_frame(const struct wire_frame_in *f)
 		/* A new session: whatever was kept belongs to the last one. */
 		for (i = 0; i < REPLY_WINDOW; i++)
 			kept[i].valid = false;
-		ntexts = 0;
+		events_forget_texts();
 		ordered = true;
 	}
 	next_seq = f->seq + 1;

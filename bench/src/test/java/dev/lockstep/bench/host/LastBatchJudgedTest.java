@@ -8,23 +8,15 @@ import dev.lockstep.bench.engine.Divergence;
 import dev.lockstep.bench.engine.Generator;
 import dev.lockstep.bench.engine.ModelOptions;
 import dev.lockstep.bench.engine.Session;
-import dev.lockstep.bench.target.AgentTarget;
 import dev.lockstep.bench.target.HostAgentProcess;
 import dev.lockstep.bench.target.Target;
-import dev.lockstep.bench.target.TargetFailure;
-import dev.lockstep.bench.wire.AgentInfo;
-import dev.lockstep.bench.wire.BatchReply;
-import dev.lockstep.bench.wire.MemoryDelta;
 import dev.lockstep.bench.wire.Op;
-import dev.lockstep.bench.wire.StepReply;
 import dev.lockstep.models.iopgtable.PgtableConfig;
 import dev.lockstep.models.iopgtable.PgtableFormat;
 import dev.lockstep.models.iopgtable.Prot;
 import dev.lockstep.models.vmsa.Granule;
-import dev.lockstep.reports.TargetInfo;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,8 +36,9 @@ class LastBatchJudgedTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void aWrongLeafInTheLastBatchIsFound(int parallel) throws Exception {
-        try (Target agent = HostAgents.open(dir.resolve("p" + parallel), HostAgentProcess.Mode.PTY);
-             Target t = new AccessFlagAfterFirstStep(agent)) {
+        // ACCESS_FLAG clears AF in every word written: the alloc's step writes no leaf, the next one does.
+        try (Target t = new TamperingTarget(HostAgents.open(dir.resolve("p" + parallel), HostAgentProcess.Mode.PTY),
+                TamperingTarget.Mutant.ACCESS_FLAG)) {
             Session s = new Session(t, CFG, ModelOptions.none(), Coverage.none()).parallel(parallel);
             s.begin(CFG, ModelOptions.none(), Coverage.none(), 0);
             Op.Alloc alloc = new Generator(CFG, new SplittableRandom(1), 0).alloc();
@@ -59,51 +52,5 @@ class LastBatchJudgedTest {
 
     private static List<String> titles(List<Divergence> ds) {
         return ds.stream().map(Divergence::title).toList();
-    }
-
-    /** The real agent, with the access flag cleared in every word its second and later steps write. */
-    private static final class AccessFlagAfterFirstStep implements Target {
-        private final Target real;
-        private int steps;
-
-        AccessFlagAfterFirstStep(Target real) {
-            this.real = real;
-        }
-
-        @Override
-        public StepReply step(boolean reset, List<Op> ops, int deltaAfter, boolean coverage) throws TargetFailure {
-            StepReply r = real.step(reset, ops, deltaAfter, coverage);
-            if (steps++ == 0) {
-                return r;
-            }
-            return new StepReply(r.leaks(), r.batch(), r.delta().mapWords(w -> w & ~(1L << 10)), r.coverage());
-        }
-
-        @Override
-        public BatchReply execute(List<Op> ops) throws TargetFailure { return real.execute(ops); }
-
-        @Override
-        public MemoryDelta syncMemory() throws TargetFailure { return real.syncMemory(); }
-
-        @Override
-        public AgentInfo info() { return real.info(); }
-
-        @Override
-        public int parallelCases() { return real.parallelCases(); }
-
-        @Override
-        public TargetInfo describe() { return real.describe(); }
-
-        @Override
-        public long reset() throws TargetFailure { return real.reset(); }
-
-        @Override
-        public void restart() throws TargetFailure { real.restart(); }
-
-        @Override
-        public Map<String, Long> health() { return real.health(); }
-
-        @Override
-        public void close() { real.close(); }
     }
 }
